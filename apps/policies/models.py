@@ -1,0 +1,187 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+
+from .numerals import cn_to_int, int_to_cn
+
+
+class IssuingBody(models.Model):
+    """发文机关."""
+
+    name = models.CharField("名称", max_length=100, unique=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "发文机关"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Level(models.TextChoices):
+    CONSTITUTION = "宪法"
+    LAW = "法律"
+    ADMINISTRATIVE_REGULATION = "行政法规"
+    JUDICIAL_INTERPRETATION = "司法解释"
+    DEPARTMENTAL_RULE = "部门规章"
+    NORMATIVE_DOCUMENT = "规范性文件"
+    INDUSTRY_GUIDELINE = "行业指引"
+    LOCAL_POLICY = "地方政策"
+
+
+class Status(models.TextChoices):
+    IN_FORCE = "现行有效"
+    AMENDED = "已修改"
+    REPEALED = "已废止"
+    NOT_YET_EFFECTIVE = "尚未生效"
+
+
+class TextSource(models.IntegerChoices):
+    """Where the clauses come from; a higher value wins when sources describe one regulation."""
+
+    CATALOGUE = 0, "目录"
+    ARTICLE = 1, "出版物正文"
+    LAW_FILE = 2, "官方文本"
+
+
+class Regulation(models.Model):
+    title = models.CharField("标题", max_length=300, db_index=True)
+    short_title = models.CharField("简称", max_length=200, blank=True)
+    slug = models.SlugField("标识", max_length=200, unique=True, allow_unicode=True)
+    doc_number = models.CharField("文号", max_length=100, blank=True, db_index=True)
+    level = models.CharField("效力级别", max_length=20, choices=Level.choices, db_index=True)
+    issuers = models.ManyToManyField(IssuingBody, verbose_name="发文机关", blank=True,
+                                     related_name="regulations")
+    promulgated_on = models.DateField("发布日期", null=True, blank=True, db_index=True)
+    effective_on = models.DateField("施行日期", null=True, blank=True)
+    status = models.CharField("时效性", max_length=10, choices=Status.choices,
+                              default=Status.IN_FORCE, db_index=True)
+    source_article = models.ForeignKey("documents.Article", verbose_name="来源文章", null=True,
+                                       blank=True, on_delete=models.SET_NULL,
+                                       related_name="regulations")
+    catalogue_publication = models.ForeignKey(
+        "documents.Publication", verbose_name="收录目录", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="catalogued_regulations")
+    has_full_text = models.BooleanField("有全文", default=False, db_index=True)
+    text_source = models.IntegerField("文本来源", choices=TextSource.choices,
+                                      default=TextSource.CATALOGUE)
+    source_path = models.CharField("来源文件", max_length=500, blank=True)
+    source_checksum = models.CharField(max_length=64, blank=True)
+    preamble = models.TextField("序言/题注", blank=True)
+    events = models.TextField("制定修改沿革", blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "法规"
+        ordering = ["-promulgated_on", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self):
+        if self.promulgated_on and self.effective_on and self.effective_on < self.promulgated_on:
+            # Amended laws keep their original 施行 date; only flag a date before the first one.
+            first = self.first_event_date()
+            if first is None or self.effective_on < first:
+                raise ValidationError({"effective_on": "施行日期不能早于发布日期。"})
+
+    def first_event_date(self):
+        from .textnorm import find_dates
+
+        dates = find_dates(self.events)
+        return min(dates) if dates else None
+
+    def get_absolute_url(self) -> str:
+        return reverse("policies:regulation_detail", args=[self.slug])
+
+    @property
+    def display_title(self) -> str:
+        return f"《{self.title}》"
+
+
+def suffix_ordinal(suffix: str) -> int:
+    """'之一' → 1; '' → 0."""
+    return cn_to_int(suffix.removeprefix("之")) or 0 if suffix else 0
+
+
+class Clause(models.Model):
+    """One 条 (or numbered item of a policy document) with its 款 kept as lines of `text`."""
+
+    regulation = models.ForeignKey(Regulation, on_delete=models.CASCADE, related_name="clauses")
+    number = models.PositiveIntegerField("条号")
+    suffix = models.CharField("之X", max_length=10, blank=True)
+    label = models.CharField("条文标签", max_length=30)
+    part = models.CharField("编", max_length=200, blank=True)
+    chapter = models.CharField("章", max_length=200, blank=True)
+    section = models.CharField("节", max_length=200, blank=True)
+    text = models.TextField("条文", help_text="每款一行")
+    order = models.PositiveIntegerField("顺序")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "条文"
+        ordering = ["regulation", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["regulation", "number", "suffix"],
+                                    name="clause_unique_number"),
+        ]
+        indexes = [models.Index(fields=["regulation", "order"])]
+
+    def __str__(self) -> str:
+        return f"{self.regulation.title} {self.label}"
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [p for p in self.text.split("\n") if p]
+
+    @property
+    def key(self) -> str:
+        """URL form of the number: '38', or '10-1' for 第十条之一."""
+        return f"{self.number}-{suffix_ordinal(self.suffix)}" if self.suffix else str(self.number)
+
+    @property
+    def is_article_style(self) -> bool:
+        return self.label.startswith("第")
+
+    @property
+    def citation_text(self) -> str:
+        return f"《{self.regulation.title}》{self.label}"
+
+    @property
+    def breadcrumb(self) -> list[str]:
+        return [p for p in (self.part, self.chapter, self.section) if p]
+
+    def get_absolute_url(self) -> str:
+        return reverse("policies:clause_detail", args=[self.regulation.slug, self.key])
+
+    @staticmethod
+    def label_for(number: int, suffix: str = "") -> str:
+        return f"第{int_to_cn(number)}条{suffix}"
+
+
+class Citation(models.Model):
+    """A clause's reference to a regulation or clause, resolved when the target is in the base."""
+
+    clause = models.ForeignKey(Clause, on_delete=models.CASCADE, related_name="citations")
+    raw = models.CharField("引用原文", max_length=300)
+    start = models.PositiveIntegerField("起始位置")
+    end = models.PositiveIntegerField("结束位置")
+    target_title = models.CharField("被引法规名称", max_length=300, blank=True)
+    target_number = models.PositiveIntegerField("被引条号", null=True, blank=True)
+    target_suffix = models.CharField(max_length=10, blank=True)
+    target_regulation = models.ForeignKey(Regulation, null=True, blank=True,
+                                          on_delete=models.SET_NULL, related_name="cited_by")
+    target_clause = models.ForeignKey(Clause, null=True, blank=True, on_delete=models.SET_NULL,
+                                      related_name="cited_by")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "引用"
+        ordering = ["clause", "start"]
+
+    def __str__(self) -> str:
+        return self.raw
+
+    @property
+    def resolved(self) -> bool:
+        return self.target_clause_id is not None or (
+            self.target_number is None and self.target_regulation_id is not None
+        )

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "policies"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("regulations/<str:slug>/", views.regulation_detail, name="regulation_detail"),
+    path("regulations/<str:slug>/clauses/<str:number>/", views.clause_detail,
+         name="clause_detail"),
+]

@@ -1,0 +1,30 @@
+"""Haystack field types the Chinese backend knows how to index (see backend.build_schema)."""
+
+from haystack import indexes
+
+# Indexed as the suffix of clauses without 之X: an empty term cannot be searched for.
+NO_SUFFIX = "none"
+
+
+class WordsField(indexes.CharField):
+    """Text cut into words by jieba: ranks whole words."""
+
+    field_type = "cjk_words"
+
+
+class CharGramsField(indexes.CharField):
+    """Text as characters and bigrams: matches any substring exactly."""
+
+    field_type = "cjk_chars"
+
+
+class FacetField(indexes.CharField):
+    """One exact, unsplit value to filter and count by."""
+
+    field_type = "facet"
+
+
+class MultiFacetField(indexes.MultiValueField):
+    """Several exact values (issuing bodies of a joint document)."""
+
+    field_type = "multi_facet"

@@ -1,0 +1,186 @@
+"""The query language of the search page and the API (pure: no Whoosh, no Django).
+
+    电子商务 经营者        both words (AND)
+    平台 OR 经营者, 平台|经营者  either
+    -罚款                 not
+    "电子商务经营者"       exactly this phrase
+    电子商务法第38条 / 电子商务法 第三十八条 / 第38条   that clause first
+
+Every word matches as a substring of the text, whatever jieba makes of it; anything else
+(unbalanced quotes, a lone '-', Whoosh or Lucene syntax, control characters) is read as plain text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from apps.policies.numerals import CN_NUMERAL_CHARS, cn_to_int, int_to_cn
+
+MAX_QUERY_CHARS = 200
+_N = f"[{CN_NUMERAL_CHARS}]"
+_QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』", "＂": "＂"}
+_ARTICLE_RE = re.compile(rf"[第笫]\s*(?P<num>\d+|{_N}+)\s*条(?P<suffix>之{_N}+)?")
+_TITLE_WITH_ARTICLE_RE = re.compile(
+    rf"《?(?P<name>[\u4e00-\u9fff（）()]{{2,60}}?)》?\s*[第笫]\s*(?P<num>\d+|{_N}+)\s*条(?P<suffix>之{_N}+)?$"
+)
+# Characters that are syntax elsewhere but mean nothing here: searched as text or dropped.
+_NOISE = re.compile(r"[\\^~*?:(){}\[\]<>!+&]")
+
+
+@dataclass(frozen=True)
+class Term:
+    text: str
+    exact: bool = False  # quoted: matched literally, no expansion
+
+    def variants(self) -> tuple[str, ...]:
+        """Spellings that mean the same: 第38条 ↔ 第三十八条 for unquoted words."""
+        if self.exact:
+            return (self.text,)
+        variants = [self.text]
+        for match in _ARTICLE_RE.finditer(self.text):
+            raw = match["num"]
+            number = int(raw) if raw.isdigit() else cn_to_int(raw)
+            if number is None or number > 100000:
+                continue
+            other = int_to_cn(number) if raw.isdigit() else str(number)
+            variants.append(self.text.replace(match[0], f"第{other}条{match['suffix'] or ''}", 1))
+        return tuple(dict.fromkeys(variants))
+
+
+@dataclass(frozen=True)
+class ArticleRef:
+    number: int
+    suffix: str = ""
+    name: str = ""  # regulation name as typed (电子商务法), "" for any regulation
+
+
+@dataclass
+class ParsedQuery:
+    must: list[list[Term]] = field(default_factory=list)  # AND of ORs
+    must_not: list[Term] = field(default_factory=list)
+    article: ArticleRef | None = None
+    notices: list[str] = field(default_factory=list)  # what was changed, shown to the user
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.must and self.article is None
+
+    @property
+    def terms(self) -> list[str]:
+        """Every positive spelling, for highlighting."""
+        return [v for group in self.must for term in group for v in term.variants()]
+
+    def to_query_string(self) -> str:
+        """A canonical form in the same language (valid Lucene syntax too)."""
+        parts = []
+        for group in self.must:
+            alternatives = [_quote(term.text) for term in group]
+            parts.append(alternatives[0] if len(alternatives) == 1 else
+                         "(" + " OR ".join(alternatives) + ")")
+        parts += ["-" + _quote(term.text) for term in self.must_not]
+        return " ".join(parts)
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace('"', "") + '"'
+
+
+def clean_query(raw: str) -> tuple[str, list[str]]:
+    notices = []
+    text = unicodedata.normalize("NFKC", raw or "")
+    text = "".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch
+                   for ch in text)
+    if len(text) > MAX_QUERY_CHARS:
+        text = text[:MAX_QUERY_CHARS]
+        notices.append(f"检索词过长，只使用前 {MAX_QUERY_CHARS} 个字符。")
+    return text.strip(), notices
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
+    """('word'|'phrase'|'or'|'not-word'|'not-phrase', text) pieces of the query."""
+    tokens: list[tuple[str, str]] = []
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if char.isspace():
+            index += 1
+            continue
+        negate = char == "-" and index + 1 < len(text) and not text[index + 1].isspace()
+        start = index + 1 if negate else index
+        opening = text[start] if start < len(text) else ""
+        if opening in _QUOTES:
+            closing = _QUOTES[opening]
+            end = text.find(closing, start + 1)
+            if end == -1:  # unbalanced: the rest is the phrase
+                end = len(text)
+            phrase = text[start + 1 : end].strip()
+            if phrase:
+                tokens.append(("not-phrase" if negate else "phrase", phrase))
+            index = end + 1
+            continue
+        end = start
+        while end < len(text) and not text[end].isspace() and text[end] not in _QUOTES:
+            end += 1
+        word = text[start:end]
+        index = end
+        if word in ("OR", "|", "||"):
+            tokens.append(("or", word))
+        elif "|" in word:
+            for piece_index, piece in enumerate(p for p in word.split("|") if p):
+                if piece_index:
+                    tokens.append(("or", "|"))
+                tokens.append(("word", piece))
+        elif word in ("AND", "&&", "-", "NOT"):
+            continue
+        elif word:
+            tokens.append(("not-word" if negate else "word", word))
+    return tokens
+
+
+def parse_query(raw: str) -> ParsedQuery:
+    text, notices = clean_query(raw)
+    query = ParsedQuery(notices=notices)
+    if not text:
+        return query
+    query.article = _article_ref(text)
+    pending_or = False
+    for kind, value in _tokens(text):
+        if kind == "or":
+            pending_or = bool(query.must)
+            continue
+        exact = kind.endswith("phrase")
+        if not exact:
+            value = _NOISE.sub(" ", value).strip()
+            if not value:
+                continue
+        terms = [Term(value, exact=exact)] if exact else [Term(w) for w in value.split()]
+        if kind.startswith("not"):
+            query.must_not.extend(terms)
+            continue
+        for position, term in enumerate(terms):
+            if pending_or and position == 0:
+                query.must[-1].append(term)
+            else:
+                query.must.append([term])
+        pending_or = False
+    return query
+
+
+def _article_ref(text: str) -> ArticleRef | None:
+    """电子商务法第38条, 电子商务法 第三十八条, 第38条 → the clause they name."""
+    compact = re.sub(r"\s+", "", text.replace('"', ""))
+    match = _TITLE_WITH_ARTICLE_RE.search(compact)
+    name = ""
+    if match:
+        name = match["name"]
+    else:
+        match = _ARTICLE_RE.fullmatch(compact)
+        if not match:
+            return None
+    raw = match["num"]
+    number = int(raw) if raw.isdigit() else cn_to_int(raw)
+    if not number or number > 100000:
+        return None
+    return ArticleRef(number=number, suffix=match["suffix"] or "", name=name)

@@ -1,0 +1,93 @@
+"""What goes into the search index for clauses, regulations and articles."""
+
+from haystack import indexes
+
+from apps.documents.models import Article
+from apps.policies.models import Clause, Regulation
+
+from .fields import NO_SUFFIX, CharGramsField, FacetField, MultiFacetField, WordsField
+
+TYPE_CLAUSE, TYPE_REGULATION, TYPE_ARTICLE = "clause", "regulation", "article"
+TYPE_LABELS = {TYPE_CLAUSE: "条文", TYPE_REGULATION: "法规", TYPE_ARTICLE: "文章"}
+
+
+class _Common(indexes.SearchIndex):
+    text = WordsField(document=True)
+    chars = CharGramsField()
+    title_chars = CharGramsField()  # the regulation's names, for 电子商务法第38条
+    content_type = FacetField()
+    issuer = MultiFacetField()
+    level = FacetField()
+    status = FacetField()
+    year = FacetField()
+    publication = FacetField()
+    regulation = FacetField()  # slug, for "search within this regulation"
+    number = indexes.IntegerField()
+    suffix = FacetField()
+    date = indexes.DateField(null=True)
+
+
+def _regulation_fields(regulation: Regulation) -> dict:
+    promulgated = regulation.promulgated_on
+    return {
+        "title_chars": f"{regulation.title} {regulation.short_title}",
+        "issuer": [body.name for body in regulation.issuers.all()],
+        "level": regulation.level,
+        "status": regulation.status,
+        "year": str(promulgated.year) if promulgated else "",
+        "regulation": regulation.slug,
+        "date": promulgated,
+    }
+
+
+class ClauseIndex(_Common, indexes.Indexable):
+    def get_model(self):
+        return Clause
+
+    def index_queryset(self, using=None):
+        return Clause.objects.select_related("regulation").prefetch_related(
+            "regulation__issuers"
+        )
+
+    def prepare(self, obj: Clause) -> dict:
+        data = super().prepare(obj)
+        data.update(_regulation_fields(obj.regulation))
+        data.update(text=obj.text, chars=obj.text, content_type=TYPE_CLAUSE,
+                    number=obj.number, suffix=obj.suffix or NO_SUFFIX, publication="")
+        return data
+
+
+class RegulationIndex(_Common, indexes.Indexable):
+    def get_model(self):
+        return Regulation
+
+    def index_queryset(self, using=None):
+        return Regulation.objects.prefetch_related("issuers")
+
+    def prepare(self, obj: Regulation) -> dict:
+        data = super().prepare(obj)
+        data.update(_regulation_fields(obj))
+        body = "\n".join(filter(None, [obj.title, obj.doc_number, obj.preamble]))
+        data.update(text=body, chars=body, content_type=TYPE_REGULATION, number=0, suffix="",
+                    publication="")
+        return data
+
+
+class ArticleIndex(_Common, indexes.Indexable):
+    def get_model(self):
+        return Article
+
+    def index_queryset(self, using=None):
+        return Article.objects.select_related("publication")
+
+    def prepare(self, obj: Article) -> dict:
+        data = super().prepare(obj)
+        published = obj.publication.published_on
+        body = f"{obj.title}\n{obj.body}"
+        data.update(
+            text=body, chars=body, title_chars="", content_type=TYPE_ARTICLE, issuer=[],
+            level="", status="", year=str(published.year) if published else "",
+            publication=str(obj.publication), regulation="", number=0, suffix="",
+            date=published,
+        )
+        return data
