@@ -29,6 +29,7 @@ class Article(models.Model):
     title = models.CharField("标题", max_length=300)
     body = models.TextField("正文", blank=True)
     source = models.CharField("来源", max_length=200, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "文章"

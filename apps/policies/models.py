@@ -116,6 +116,7 @@ class Clause(models.Model):
     section = models.CharField("节", max_length=200, blank=True)
     text = models.TextField("条文", help_text="每款一行")
     order = models.PositiveIntegerField("顺序")
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "条文"

@@ -171,7 +171,8 @@ def clauses_sync(*, regulation: Regulation, parsed_clauses: list[ParsedClause]) 
         raise IngestError(f"{regulation.title}: " + "；".join(problems))
     existing = {(c.number, c.suffix): c for c in regulation.clauses.all()}
     to_create, to_update = [], []
-    fields = ("label", "part", "chapter", "section", "text", "order")
+    fields = ("label", "part", "chapter", "section", "text", "order", "updated_at")
+    now = timezone.now()
     for order, parsed in enumerate(parsed_clauses):
         values = {
             "label": parsed.label[:30],
@@ -189,10 +190,10 @@ def clauses_sync(*, regulation: Regulation, parsed_clauses: list[ParsedClause]) 
         elif any(getattr(clause, name) != value for name, value in values.items()):
             for name, value in values.items():
                 setattr(clause, name, value)
+            clause.updated_at = now  # bulk_update does not touch auto_now fields
             to_update.append(clause)
     if existing:
         Clause.objects.filter(pk__in=[c.pk for c in existing.values()]).delete()
-    # Orders may swap between clauses: move updated ones out of the way first.
     Clause.objects.bulk_update(to_update, fields, batch_size=500)
     Clause.objects.bulk_create(to_create, batch_size=500)
     regulation.has_full_text = bool(parsed_clauses) or bool(regulation.preamble)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import shutil
 import threading
 from collections import Counter
 from datetime import date, datetime
@@ -23,7 +24,10 @@ from haystack.exceptions import SkipDocument
 from haystack.models import SearchResult
 from haystack.utils import get_identifier, get_model_ct
 from haystack.utils.app_loading import haystack_get_model
+from haystack import connections
+from whoosh import index
 from whoosh import query as wq
+from whoosh.filedb.filestore import FileStorage
 from whoosh.fields import DATETIME, KEYWORD, NUMERIC, TEXT
 from whoosh.fields import ID as WHOOSH_ID
 from whoosh.scoring import BM25F
@@ -50,6 +54,36 @@ class ChineseWhooshBackend(WhooshSearchBackend):
         self._local = threading.local()
         self._facet_cache: dict = {}
         self._facet_lock = threading.Lock()
+        self._opened_inode = None
+
+    # ------------------------------------------------------------ opening
+
+    def _inode(self):
+        try:
+            return os.stat(self.path).st_ino
+        except FileNotFoundError:
+            return None
+
+    def setup(self, create: bool = True):
+        """Open the index; create an empty one only when asked (writers), never for readers."""
+        if not create and self._inode() is None:
+            raise SearchUnavailable(f"search index not found at {self.path}")
+        os.makedirs(self.path, exist_ok=True)
+        self.storage = FileStorage(self.path)
+        self.content_field_name, self.schema = self.build_schema(
+            connections[self.connection_alias].get_unified_index().all_searchfields())
+        if index.exists(self.storage):
+            self.index = self.storage.open_index(schema=self.schema)
+        else:
+            self.index = self.storage.create_index(self.schema)
+        self._opened_inode = self._inode()
+        self._local = threading.local()
+        self.setup_complete = True
+
+    def _ensure_current(self, create: bool = True) -> None:
+        """Reopen when a rebuild has swapped a new index in (the path points elsewhere)."""
+        if not self.setup_complete or self._inode() != self._opened_inode:
+            self.setup(create=create)
 
     # ------------------------------------------------------------ schema
 
@@ -72,6 +106,9 @@ class ChineseWhooshBackend(WhooshSearchBackend):
             elif field.field_type == "integer":
                 schema.remove(name)
                 schema.add(name, NUMERIC(numtype=int, stored=False))
+            elif field.field_type == "stamp":
+                schema.remove(name)
+                schema.add(name, NUMERIC(numtype=int, bits=64, stored=True))
             elif field.field_type in ("date", "datetime"):
                 schema.remove(name)
                 schema.add(name, DATETIME(stored=False, sortable=True))
@@ -101,8 +138,7 @@ class ChineseWhooshBackend(WhooshSearchBackend):
         return doc
 
     def update(self, index, iterable, commit=True):
-        if not self.setup_complete:
-            self.setup()
+        self._ensure_current()
         docs = [doc for obj in iterable if (doc := self._document(index, obj))]
         if not docs:
             return
@@ -120,8 +156,7 @@ class ChineseWhooshBackend(WhooshSearchBackend):
         self.remove_identifiers([get_identifier(obj_or_string)])
 
     def remove_identifiers(self, identifiers) -> None:
-        if not self.setup_complete:
-            self.setup()
+        self._ensure_current()
         identifiers = list(identifiers)
         if not identifiers:
             return
@@ -136,8 +171,7 @@ class ChineseWhooshBackend(WhooshSearchBackend):
         writer.commit()
 
     def clear(self, models=None, commit=True):
-        if not self.setup_complete:
-            self.setup()
+        self._ensure_current()
         if models is None:
             self.delete_index()
             return
@@ -147,12 +181,63 @@ class ChineseWhooshBackend(WhooshSearchBackend):
             writer.delete_by_term(DJANGO_CT, get_model_ct(model))
         writer.commit()
 
+    def delete_index(self):
+        target = os.path.realpath(self.path)
+        if os.path.islink(self.path):
+            os.unlink(self.path)
+        shutil.rmtree(target, ignore_errors=True)
+        self.setup()
+
+    # ------------------------------------------------------------ rebuilding aside
+
+    def build_aside(self, documents, *, procs: int = 1) -> str:
+        """Write `documents` (dicts) into a new index beside the live one; return its folder."""
+        self._ensure_current()
+        generations = os.path.join(os.path.dirname(os.path.abspath(self.path)),
+                                   os.path.basename(os.path.abspath(self.path)) + ".gen")
+        os.makedirs(generations, exist_ok=True)
+        folder = os.path.join(generations, datetime.now().strftime("%Y%m%d%H%M%S%f"))
+        os.makedirs(folder)
+        new_index = FileStorage(folder).create_index(self.schema)
+        writer = new_index.writer(procs=procs, limitmb=256) if procs > 1 else (
+            new_index.writer(limitmb=256))
+        try:
+            for doc in documents:
+                writer.add_document(**doc)
+        except BaseException:
+            writer.cancel()
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        writer.commit()
+        return folder
+
+    def swap_in(self, folder: str) -> None:
+        """Point the index path at `folder` in one atomic rename; remove the old generation."""
+        old_target = os.path.realpath(self.path) if os.path.lexists(self.path) else None
+        if os.path.isdir(self.path) and not os.path.islink(self.path):
+            # First rebuild: the live index is a plain folder; keep it until the link replaces it.
+            parked = folder + ".previous"
+            os.rename(self.path, parked)
+            old_target = parked
+        link = f"{self.path}.link-{os.getpid()}"
+        if os.path.lexists(link):
+            os.unlink(link)
+        os.symlink(folder, link)
+        os.replace(link, self.path)
+        if old_target and old_target != folder:
+            shutil.rmtree(old_target, ignore_errors=True)
+        self.setup()
+
+    def indexed_stamps(self) -> dict[str, int]:
+        """Every document id in the index with its stored change stamp."""
+        searcher = self.searcher()
+        return {fields[ID]: fields.get("stamp", 0) for fields in searcher.all_stored_fields()}
+
     # ------------------------------------------------------------ reading
 
     def searcher(self):
         """A searcher per thread, reopened only when the index has changed."""
-        if not self.setup_complete:
-            self.setup()
+        self._ensure_current(create=False)
         searcher = getattr(self._local, "searcher", None)
         if searcher is None:
             searcher = self.index.searcher(weighting=BM25F())

@@ -28,3 +28,9 @@ class MultiFacetField(indexes.MultiValueField):
     """Several exact values (issuing bodies of a joint document)."""
 
     field_type = "multi_facet"
+
+
+class StampField(indexes.IntegerField):
+    """When the record was last changed (microseconds since the epoch), stored to find drift."""
+
+    field_type = "stamp"

@@ -73,18 +73,18 @@ class ParsedQuery:
         return [v for group in self.must for term in group for v in term.variants()]
 
     def to_query_string(self) -> str:
-        """A canonical form in the same language (valid Lucene syntax too)."""
+        """A canonical form in the same language: parse_query(q.to_query_string()) == q."""
         parts = []
         for group in self.must:
-            alternatives = [_quote(term.text) for term in group]
+            alternatives = [_render(term) for term in group]
             parts.append(alternatives[0] if len(alternatives) == 1 else
                          "(" + " OR ".join(alternatives) + ")")
-        parts += ["-" + _quote(term.text) for term in self.must_not]
+        parts += ["-" + _render(term) for term in self.must_not]
         return " ".join(parts)
 
 
-def _quote(text: str) -> str:
-    return '"' + text.replace('"', "") + '"'
+def _render(term: Term) -> str:
+    return '"' + term.text.replace('"', "") + '"' if term.exact else term.text
 
 
 def clean_query(raw: str) -> tuple[str, list[str]]:

@@ -5,7 +5,7 @@ from haystack import indexes
 from apps.documents.models import Article
 from apps.policies.models import Clause, Regulation
 
-from .fields import NO_SUFFIX, CharGramsField, FacetField, MultiFacetField, WordsField
+from .fields import NO_SUFFIX, CharGramsField, FacetField, MultiFacetField, StampField, WordsField
 
 TYPE_CLAUSE, TYPE_REGULATION, TYPE_ARTICLE = "clause", "regulation", "article"
 TYPE_LABELS = {TYPE_CLAUSE: "条文", TYPE_REGULATION: "法规", TYPE_ARTICLE: "文章"}
@@ -25,6 +25,14 @@ class _Common(indexes.SearchIndex):
     number = indexes.IntegerField()
     suffix = FacetField()
     date = indexes.DateField(null=True)
+    stamp = StampField()
+
+    def prepare_stamp(self, obj) -> int:
+        return stamp_of(obj.updated_at)
+
+
+def stamp_of(moment) -> int:
+    return int(moment.timestamp() * 1_000_000) if moment else 0
 
 
 def _regulation_fields(regulation: Regulation) -> dict:

@@ -6,7 +6,9 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 
+from django.db import transaction
 from haystack import connections
 
 from . import signals
@@ -82,4 +84,95 @@ def index_sync_paused():
     finally:
         collected = signals.resume()
     if collected["save"] or collected["delete"]:
-        index_apply(collected)
+        # Runs at once in autocommit mode; inside an outer transaction, only if it commits.
+        transaction.on_commit(lambda: index_apply(collected))
+
+
+# ---------------------------------------------------------------- rebuild, check, repair
+
+
+def _documents(backend, progress: Callable | None, indexed: dict) -> Iterable[dict]:
+    """Prepared index documents of every indexed model, in pk batches, with progress."""
+    for model in indexed_models():
+        index = _index_for(model)
+        queryset = index.index_queryset()
+        ids = list(queryset.values_list("pk", flat=True).order_by("pk"))
+        done = 0
+        for start in range(0, len(ids), BATCH):
+            for obj in queryset.filter(pk__in=ids[start : start + BATCH]):
+                doc = backend._document(index, obj)
+                if doc:
+                    indexed[doc["id"]] = doc.get("stamp", 0)
+                    yield doc
+            done = min(len(ids), start + BATCH)
+            if progress:
+                progress(model._meta.verbose_name, done, len(ids))
+
+
+def index_rebuild(*, progress: Callable | None = None, procs: int = 1) -> int:
+    """Build a complete new index beside the live one and swap it in.
+
+    Searches keep using the old index until the swap; a crash leaves it untouched. Changes made
+    while the build ran are applied to the new index right after the swap.
+    """
+    backend = _backend()
+    if not hasattr(backend, "build_aside"):  # another engine: haystack's own clear + update
+        backend.clear()
+        total = 0
+        for model in indexed_models():
+            index = _index_for(model)
+            total += _update_in_batches(backend, index, index.index_queryset())
+        return total
+    indexed: dict[str, int] = {}
+    folder = backend.build_aside(_documents(backend, progress, indexed), procs=procs)
+    backend.swap_in(folder)
+    index_repair(known=indexed)
+    return len(indexed)
+
+
+@dataclass
+class IndexDrift:
+    missing: list[str] = field(default_factory=list)  # in the database, not in the index
+    stale: list[str] = field(default_factory=list)  # changed in the database since indexed
+    orphaned: list[str] = field(default_factory=list)  # in the index, gone from the database
+
+    @property
+    def clean(self) -> bool:
+        return not (self.missing or self.stale or self.orphaned)
+
+
+def _database_stamps() -> dict[str, tuple[type, int, int]]:
+    from .search_indexes import stamp_of
+
+    stamps = {}
+    for model in indexed_models():
+        label = f"{model._meta.app_label}.{model._meta.model_name}"
+        for pk, updated in model.objects.values_list("pk", "updated_at"):
+            stamps[f"{label}.{pk}"] = (model, pk, stamp_of(updated))
+    return stamps
+
+
+def index_check(*, known: dict[str, int] | None = None) -> IndexDrift:
+    """Compare the index with the database, record by record."""
+    indexed = known if known is not None else _backend().indexed_stamps()
+    database = _database_stamps()
+    drift = IndexDrift()
+    for identifier, (_model, _pk, stamp) in database.items():
+        if identifier not in indexed:
+            drift.missing.append(identifier)
+        elif indexed[identifier] != stamp:
+            drift.stale.append(identifier)
+    drift.orphaned = sorted(set(indexed) - set(database))
+    return drift
+
+
+def index_repair(*, known: dict[str, int] | None = None) -> IndexDrift:
+    """Index what is missing or stale, remove what is orphaned; return what was repaired."""
+    drift = index_check(known=known)
+    if drift.clean:
+        return drift
+    database = _database_stamps()
+    collected = {"save": {i: database[i][:2] for i in drift.missing + drift.stale},
+                 "delete": set(drift.orphaned)}
+    index_apply(collected)
+    return drift

@@ -1,0 +1,155 @@
+"""One search for the page and the API: parse, query the engine, hydrate, highlight, facet."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from haystack import connections
+
+from apps.documents.models import Article
+from apps.policies.models import Clause, Regulation
+
+from .highlight import highlight
+from .query import parse_query
+from .search_indexes import TYPE_ARTICLE, TYPE_CLAUSE, TYPE_LABELS, TYPE_REGULATION
+
+FACETS = {"type": "content_type", "issuer": "issuer", "level": "level", "status": "status",
+          "year": "year"}
+FILTER_FIELDS = FACETS | {"regulation": "regulation", "publication": "publication"}
+SORTS = {"relevance": None, "date": ["-date"], "date_asc": ["date"]}
+FACET_LIMIT = 30
+
+
+class SearchError(ValueError):
+    """Parameters that cannot be searched (a page past the end)."""
+
+
+@dataclass
+class SearchHit:
+    type: str
+    title: str
+    url: str
+    highlight: str
+    date: object = None
+    breadcrumb: list[str] = field(default_factory=list)
+    regulation: Regulation | None = None
+    clause: Clause | None = None
+    article: Article | None = None
+
+    @property
+    def type_label(self) -> str:
+        return TYPE_LABELS[self.type]
+
+
+@dataclass
+class FacetValue:
+    value: str
+    count: int
+
+    @property
+    def label(self) -> str:
+        return TYPE_LABELS.get(self.value, self.value)
+
+
+@dataclass
+class SearchPage:
+    query: str
+    count: int
+    page: int
+    page_size: int
+    results: list[SearchHit]
+    facets: dict[str, list[FacetValue]]
+    notices: list[str]
+    filters: dict[str, str]
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, math.ceil(self.count / self.page_size))
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.num_pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+
+def _escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def search_documents(*, query: str, filters: dict[str, str] | None = None, page: int = 1,
+                     page_size: int = 20, sort: str = "relevance") -> SearchPage:
+    """Clauses, regulations and articles matching `query` (the query language of query.py).
+
+    An empty query matches everything, so facets can be browsed without typing.
+    """
+    filters = {k: v for k, v in (filters or {}).items() if v}
+    parsed = parse_query(query)
+    backend = connections["default"].get_backend()
+    narrow = {f'{FILTER_FIELDS[name]}:"{_escape(value)}"' for name, value in filters.items()}
+    start = (page - 1) * page_size
+    if parsed.is_empty and query.strip():
+        parsed.notices.append("检索词中没有可检索的文字，以下显示全部内容。")
+    raw = backend.search(
+        parsed.to_query_string() or "*",
+        start_offset=start,
+        end_offset=start + page_size,
+        facets=list(FACETS.values()),
+        narrow_queries=narrow,
+        sort_by=SORTS.get(sort) or None,
+    )
+    count = raw["hits"]
+    if count and start >= count:
+        raise SearchError(f"第 {page} 页超出范围：共 {math.ceil(count / page_size)} 页。")
+    terms = parsed.terms
+    facet_fields = raw.get("facets", {}).get("fields", {})
+    facets = {
+        name: [FacetValue(str(value), n) for value, n in facet_fields.get(field_, [])][:FACET_LIMIT]
+        for name, field_ in FACETS.items()
+    }
+    if "year" in facets:
+        facets["year"].sort(key=lambda f: f.value, reverse=True)
+    return SearchPage(query=query, count=count, page=page, page_size=page_size,
+                      results=_hydrate(raw["results"], terms), facets=facets,
+                      notices=parsed.notices, filters=filters)
+
+
+def _hydrate(results, terms: list[str]) -> list[SearchHit]:
+    ids: dict[str, list[int]] = {"clause": [], "regulation": [], "article": []}
+    for result in results:
+        ids.setdefault(result.model_name, []).append(int(result.pk))
+    clauses = Clause.objects.select_related("regulation").in_bulk(ids["clause"])
+    regulations = Regulation.objects.prefetch_related(
+        Prefetch("issuers")).in_bulk(ids["regulation"])
+    articles = Article.objects.select_related("publication").in_bulk(ids["article"])
+    hits = []
+    for result in results:
+        pk = int(result.pk)
+        if result.model_name == "clause" and pk in clauses:
+            clause = clauses[pk]
+            regulation = clause.regulation
+            hits.append(SearchHit(
+                type=TYPE_CLAUSE, title=f"{regulation.title} {clause.label}",
+                url=clause.get_absolute_url(), highlight=highlight(clause.text, terms),
+                date=regulation.promulgated_on, regulation=regulation, clause=clause,
+                breadcrumb=[regulation.title, *clause.breadcrumb, clause.label]))
+        elif result.model_name == "regulation" and pk in regulations:
+            regulation = regulations[pk]
+            body = regulation.preamble or regulation.title
+            hits.append(SearchHit(
+                type=TYPE_REGULATION, title=regulation.title,
+                url=regulation.get_absolute_url(), highlight=highlight(body, terms),
+                date=regulation.promulgated_on, regulation=regulation,
+                breadcrumb=[regulation.level, regulation.title]))
+        elif result.model_name == "article" and pk in articles:
+            article = articles[pk]
+            hits.append(SearchHit(
+                type=TYPE_ARTICLE, title=article.title, url=article.get_absolute_url(),
+                highlight=highlight(article.body, terms), date=article.publication.published_on,
+                article=article,
+                breadcrumb=[str(article.publication), article.column or "", article.title]))
+    return hits
