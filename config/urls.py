@@ -3,5 +3,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", include("apps.search.urls")),
+    path("", include("apps.documents.urls")),
     path("", include("apps.policies.urls")),
 ]

@@ -1,4 +1,5 @@
 from django.db import models
+from django.urls import reverse
 
 
 class Publication(models.Model):
@@ -18,6 +19,9 @@ class Publication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} {self.issue_label}".strip()
+
+    def get_absolute_url(self) -> str:
+        return reverse("documents:publication_detail", args=[self.pk])
 
 
 class Article(models.Model):
@@ -40,6 +44,9 @@ class Article(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("documents:article_detail", args=[self.pk])
 
     @property
     def paragraphs(self) -> list[str]:

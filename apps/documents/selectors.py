@@ -1,0 +1,44 @@
+"""Reads for publications and articles."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from django.db.models import Count, Prefetch, QuerySet
+
+from apps.policies.models import Regulation
+
+from .models import Article, Publication
+
+
+def publication_list() -> QuerySet[Publication]:
+    return Publication.objects.annotate(article_count=Count("articles")).order_by(
+        "-published_on", "title")
+
+
+def publication_get(*, pk: int) -> Publication:
+    return Publication.objects.get(pk=pk)
+
+
+def publication_columns(*, publication: Publication) -> list[tuple[str, list[Article]]]:
+    """Articles grouped by column (栏目), in the publication's order."""
+    articles = publication.articles.prefetch_related(
+        Prefetch("regulations", queryset=Regulation.objects.only("slug", "title",
+                                                                 "source_article_id"))
+    ).order_by("order")
+    return [(column or "其他", list(items))
+            for column, items in groupby(articles, key=lambda a: a.column)]
+
+
+def article_list(*, publication: int | None = None, column: str = "") -> QuerySet[Article]:
+    queryset = Article.objects.select_related("publication").order_by("publication", "order")
+    if publication is not None:
+        queryset = queryset.filter(publication_id=publication)
+    if column:
+        queryset = queryset.filter(column=column)
+    return queryset
+
+
+def article_get(*, pk: int) -> Article:
+    return Article.objects.select_related("publication").prefetch_related("regulations").get(
+        pk=pk)

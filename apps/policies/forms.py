@@ -1,0 +1,54 @@
+"""Parameters of the regulation list, validated once for the page and the API."""
+
+from django import forms
+
+from .models import Level, Status
+
+SORT_CHOICES = [("date", "发布日期（新→旧）"), ("date_asc", "发布日期（旧→新）"), ("title", "标题")]
+
+
+class BooleanChoiceField(forms.TypedChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(
+            choices=[("", "全部"), ("true", "有全文"), ("false", "仅目录")],
+            coerce=lambda value: value in ("true", "1", True), empty_value=None, **kwargs)
+
+    def to_python(self, value):
+        return {"1": "true", "0": "false", "True": "true", "False": "false"}.get(value, value)
+
+
+class RegulationFilterForm(forms.Form):
+    q = forms.CharField(required=False, max_length=200, label="标题、简称或文号")
+    level = forms.ChoiceField(required=False, choices=[("", "全部")] + Level.choices,
+                              label="效力级别")
+    issuer = forms.CharField(required=False, max_length=100, label="发文机关")
+    status = forms.ChoiceField(required=False, choices=[("", "全部")] + Status.choices,
+                               label="时效性")
+    year = forms.IntegerField(required=False, min_value=1949, max_value=2100, label="发布年份")
+    promulgated_after = forms.DateField(required=False, label="发布日期不早于")
+    promulgated_before = forms.DateField(required=False, label="发布日期不晚于")
+    has_full_text = BooleanChoiceField(required=False, label="全文")
+    sort = forms.ChoiceField(required=False, choices=SORT_CHOICES, label="排序")
+    page = forms.IntegerField(required=False, min_value=1, max_value=100_000, label="页码")
+    page_size = forms.IntegerField(required=False, min_value=1, max_value=100, label="每页条数")
+
+    FILTERS = ("q", "level", "issuer", "status", "year", "promulgated_after",
+               "promulgated_before", "has_full_text")
+
+    def clean(self):
+        data = super().clean()
+        after, before = data.get("promulgated_after"), data.get("promulgated_before")
+        if after and before and after > before:
+            self.add_error("promulgated_before", "结束日期不能早于开始日期。")
+        return data
+
+    def filters(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.FILTERS
+                if self.cleaned_data.get(name) not in (None, "")}
+
+    def error_messages(self) -> dict[str, list[str]]:
+        return {field: [str(e) for e in errors] for field, errors in self.errors.items()}
+
+
+class ClauseJumpForm(forms.Form):
+    n = forms.CharField(max_length=40, label="跳转到条文", strip=True)

@@ -1,0 +1,255 @@
+"""Reads for regulations and clauses, shared by the pages and the API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from html import escape
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.safestring import SafeString, mark_safe
+
+from .models import Citation, Clause, IssuingBody, Level, Regulation, Status
+from .numerals import cn_to_int, parse_clause_number
+
+REGULATION_SORTS = {
+    "date": ("-promulgated_on", "title"),
+    "date_asc": ("promulgated_on", "title"),
+    "title": ("title",),
+}
+
+
+class ClauseNotFound(Exception):
+    def __init__(self, regulation: Regulation, wanted: str, nearest: list[Clause]):
+        super().__init__(wanted)
+        self.regulation, self.wanted, self.nearest = regulation, wanted, nearest
+
+
+def regulation_queryset() -> QuerySet[Regulation]:
+    return Regulation.objects.prefetch_related(
+        Prefetch("issuers", queryset=IssuingBody.objects.order_by("name"))
+    ).annotate(clause_count=Count("clauses", distinct=True))
+
+
+def regulation_list(*, filters: dict, sort: str = "date") -> QuerySet[Regulation]:
+    """Regulations matching the list filters (each optional): q, level, issuer, status, year,
+    promulgated_after, promulgated_before, has_full_text."""
+    queryset = regulation_queryset()
+    if q := filters.get("q"):
+        queryset = queryset.filter(
+            Q(title__icontains=q) | Q(short_title__icontains=q) | Q(doc_number__icontains=q))
+    if level := filters.get("level"):
+        queryset = queryset.filter(level=level)
+    if issuer := filters.get("issuer"):
+        queryset = queryset.filter(issuers__name=issuer)
+    if status := filters.get("status"):
+        queryset = queryset.filter(status=status)
+    if year := filters.get("year"):
+        queryset = queryset.filter(promulgated_on__year=int(year))
+    if after := filters.get("promulgated_after"):
+        queryset = queryset.filter(promulgated_on__gte=after)
+    if before := filters.get("promulgated_before"):
+        queryset = queryset.filter(promulgated_on__lte=before)
+    if filters.get("has_full_text") is not None:
+        queryset = queryset.filter(has_full_text=filters["has_full_text"])
+    return queryset.order_by(*REGULATION_SORTS.get(sort, REGULATION_SORTS["date"]))
+
+
+@dataclass
+class FacetCount:
+    value: str
+    count: int
+
+
+def regulation_facets(*, filters: dict) -> dict[str, list[FacetCount]]:
+    """Counts per level, status, issuer and year for the regulations the other filters leave."""
+    facets = {}
+    for name in ("level", "status", "issuer", "year"):
+        others = {k: v for k, v in filters.items() if k != name}
+        base = Regulation.objects.filter(pk__in=regulation_list(filters=others, sort="title")
+                                         .values("pk"))
+        if name == "issuer":
+            rows = (IssuingBody.objects.filter(regulations__in=base)
+                    .values_list("name").annotate(n=Count("regulations")).order_by("-n", "name"))
+        elif name == "year":
+            rows = (base.exclude(promulgated_on=None).values_list("promulgated_on__year")
+                    .annotate(n=Count("pk")).order_by("-promulgated_on__year"))
+        else:
+            rows = base.values_list(name).annotate(n=Count("pk")).order_by("-n", name)
+        facets[name] = [FacetCount(str(value), n) for value, n in rows[:40]]
+    return facets
+
+
+def base_counts() -> dict[str, int]:
+    from apps.documents.models import Article, Publication
+
+    return {
+        "regulations": Regulation.objects.filter(has_full_text=True).count(),
+        "catalogue": Regulation.objects.filter(has_full_text=False).count(),
+        "clauses": Clause.objects.count(),
+        "publications": Publication.objects.count(),
+        "articles": Article.objects.count(),
+        "issuers": IssuingBody.objects.count(),
+    }
+
+
+def level_counts() -> list[FacetCount]:
+    rows = dict(Regulation.objects.values_list("level").annotate(n=Count("pk")))
+    return [FacetCount(level, rows[level]) for level in Level.values if rows.get(level)]
+
+
+def status_values() -> list[str]:
+    return list(Status.values)
+
+
+# ---------------------------------------------------------------- one regulation
+
+
+def regulation_get(*, slug: str) -> Regulation:
+    return (regulation_queryset().select_related("source_article__publication",
+                                                 "catalogue_publication").get(slug=slug))
+
+
+@dataclass
+class TocEntry:
+    kind: str  # 编 / 章 / 节, or "" for clauses under no heading
+    title: str
+    first: Clause
+    last: Clause
+    children: list[TocEntry] = field(default_factory=list)
+    clauses: list[Clause] = field(default_factory=list)  # clauses directly under this heading
+
+    @property
+    def range_label(self) -> str:
+        if self.first.pk == self.last.pk:
+            return self.first.label
+        return f"{self.first.label}—{self.last.label}"
+
+
+def regulation_toc(clauses: list[Clause]) -> list[TocEntry]:
+    """编/章/节 headings in order with their clause ranges; every clause sits under one entry."""
+    toc: list[TocEntry] = []
+    part = chapter = section = loose = None
+    for clause in clauses:
+        if not clause.part:
+            part = None
+        elif part is None or part.title != clause.part:
+            part = TocEntry("编", clause.part, clause, clause)
+            toc.append(part)
+            chapter = section = None
+        if not clause.chapter:
+            chapter = None
+        elif chapter is None or chapter.title != clause.chapter:
+            chapter = TocEntry("章", clause.chapter, clause, clause)
+            (part.children if part else toc).append(chapter)
+            section = None
+        if not clause.section:
+            section = None
+        elif section is None or section.title != clause.section:
+            section = TocEntry("节", clause.section, clause, clause)
+            parent = chapter or part
+            (parent.children if parent else toc).append(section)
+        holder = section or chapter or part
+        if holder is None:
+            if loose is None or toc[-1] is not loose:
+                loose = TocEntry("", "", clause, clause)
+                toc.append(loose)
+            holder = loose
+        holder.clauses.append(clause)
+        for entry in (part, chapter, section, holder):
+            if entry is not None:
+                entry.last = clause
+    return toc
+
+
+def regulation_clauses(*, regulation: Regulation, with_html: bool = False) -> list[Clause]:
+    """The clauses in order; with_html adds `paragraphs_html` (citations linked) to each."""
+    clauses = list(regulation.clauses.order_by("order"))
+    by_clause: dict[int, list[Citation]] = {}
+    if with_html:
+        for citation in (Citation.objects.filter(clause__regulation=regulation)
+                         .select_related("target_regulation", "target_clause__regulation")
+                         .order_by("start")):
+            by_clause.setdefault(citation.clause_id, []).append(citation)
+    for clause in clauses:
+        clause.regulation = regulation  # no query per clause for its URL
+        if with_html:
+            clause.paragraphs_html = clause_paragraphs_html(
+                clause=clause, citations=by_clause.get(clause.pk, []))
+    return clauses
+
+
+def clause_number_from_key(key: str) -> tuple[int, str] | None:
+    """'38', '10-1' (第十条之一), or anything parse_clause_number reads (第38条, 三十八 …)."""
+    if "-" in key:
+        number, _, ordinal = key.partition("-")
+        if number.isdigit() and ordinal.isdigit() and int(ordinal) > 0:
+            from .numerals import int_to_cn
+
+            return int(number), f"之{int_to_cn(int(ordinal))}"
+        return None
+    return parse_clause_number(key)
+
+
+def clause_get(*, regulation: Regulation, key: str) -> Clause:
+    """The clause a person asked for by number in any written form; ClauseNotFound otherwise."""
+    wanted = clause_number_from_key(key)
+    if wanted:
+        clause = (Clause.objects.select_related("regulation")
+                  .filter(regulation=regulation, number=wanted[0], suffix=wanted[1]).first())
+        if clause:
+            return clause
+    number = wanted[0] if wanted else (cn_to_int(key) or 0)
+    before = regulation.clauses.filter(number__lt=number).order_by("-order").first()
+    after = regulation.clauses.filter(number__gt=number).order_by("order").first()
+    raise ClauseNotFound(regulation, key, [c for c in (before, after) if c])
+
+
+def clause_neighbours(*, clause: Clause) -> tuple[Clause | None, Clause | None]:
+    siblings = Clause.objects.filter(regulation_id=clause.regulation_id).only(
+        "number", "suffix", "label", "order", "regulation_id")
+    previous = siblings.filter(order__lt=clause.order).order_by("-order").first()
+    following = siblings.filter(order__gt=clause.order).order_by("order").first()
+    return previous, following
+
+
+def clause_citations(*, clause: Clause) -> list[Citation]:
+    return list(clause.citations.select_related("target_regulation",
+                                                "target_clause__regulation").order_by("start"))
+
+
+def clause_cited_by(*, clause: Clause) -> list[Citation]:
+    return list(Citation.objects.filter(target_clause=clause)
+                .select_related("clause__regulation").order_by("clause__regulation__title",
+                                                               "clause__order"))
+
+
+def regulation_cited_by_count(*, regulation: Regulation) -> int:
+    return Citation.objects.filter(target_regulation=regulation).exclude(
+        clause__regulation=regulation).count()
+
+
+def citation_url(citation: Citation) -> str | None:
+    if citation.target_clause_id:
+        return citation.target_clause.get_absolute_url()
+    if citation.target_regulation_id and citation.target_number is None:
+        return citation.target_regulation.get_absolute_url()
+    return None
+
+
+def clause_paragraphs_html(*, clause: Clause, citations: list[Citation]) -> list[SafeString]:
+    """The clause's paragraphs as escaped HTML with resolved citations turned into links."""
+    text = clause.text
+    links = [(c.start, c.end, citation_url(c), c) for c in citations]
+    links = [link for link in links if link[2] and 0 <= link[0] < link[1] <= len(text)]
+    pieces, cursor = [], 0
+    for start, end, url, citation in sorted(links, key=lambda item: item[0]):
+        if start < cursor:
+            continue
+        pieces.append(escape(text[cursor:start]))
+        title = citation.target_clause.citation_text if citation.target_clause_id else (
+            citation.target_regulation.display_title)
+        pieces.append(f'<a class="cite" href="{escape(url)}" title="{escape(title)}">'
+                      f"{escape(text[start:end])}</a>")
+        cursor = end
+    pieces.append(escape(text[cursor:]))
+    return [mark_safe(p) for p in "".join(pieces).split("\n") if p]

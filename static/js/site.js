@@ -1,0 +1,19 @@
+// Small progressive enhancements; every page works without them.
+document.addEventListener("DOMContentLoaded", () => {
+  for (const button of document.querySelectorAll(".copy-button")) {
+    button.addEventListener("click", async () => {
+      const field = document.getElementById(button.dataset.copyTarget);
+      const status = button.parentElement.querySelector(".copy-status");
+      let copied = false;
+      try {
+        await navigator.clipboard.writeText(field.value);
+        copied = true;
+      } catch (error) {
+        field.select();
+        copied = document.execCommand && document.execCommand("copy");
+      }
+      if (status) status.textContent = copied ? "已复制：" + field.value : "请按 Ctrl+C 复制";
+      button.dataset.copied = copied ? "true" : "false";
+    });
+  }
+});
