@@ -253,3 +253,8 @@ def clause_paragraphs_html(*, clause: Clause, citations: list[Citation]) -> list
         cursor = end
     pieces.append(escape(text[cursor:]))
     return [mark_safe(p) for p in "".join(pieces).split("\n") if p]
+
+
+def issuer_list() -> QuerySet[IssuingBody]:
+    return IssuingBody.objects.annotate(regulation_count=Count("regulations")).order_by(
+        "-regulation_count", "name")

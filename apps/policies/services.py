@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -497,3 +498,95 @@ def corpus_ingest(
                 citations_rebuild(regulation_ids=touched)
                 regulation_statuses_refresh()
     return report
+
+
+# ---------------------------------------------------------------- editing (API and admin)
+
+
+def _validate_dates(promulgated: date | None, effective: date | None) -> None:
+    if promulgated and effective and effective < promulgated:
+        raise IngestError("施行日期不能早于发布日期。")
+
+
+@transaction.atomic
+def regulation_create(*, title: str, level: str, issuers: list[str] | None = None,
+                      **fields) -> Regulation:
+    """A regulation entered by an editor or internal tool (clauses are added separately)."""
+    _validate_dates(fields.get("promulgated_on"), fields.get("effective_on"))
+    regulation = Regulation(title=title, level=level,
+                            short_title=fields.pop("short_title", "") or short_title_for(title),
+                            **fields)
+    regulation.slug = fields.get("slug") or _slug_for(title, regulation.promulgated_on)
+    regulation.save()
+    regulation.issuers.set(issuing_bodies_get(names=issuers or []))
+    return regulation
+
+
+@transaction.atomic
+def regulation_update(*, regulation: Regulation, issuers: list[str] | None = None,
+                      **fields) -> Regulation:
+    for name, value in fields.items():
+        setattr(regulation, name, value)
+    _validate_dates(regulation.promulgated_on, regulation.effective_on)
+    regulation.save()
+    if issuers is not None:
+        regulation.issuers.set(issuing_bodies_get(names=issuers))
+    return regulation
+
+
+@transaction.atomic
+def regulation_delete(*, regulation: Regulation) -> None:
+    regulation.delete()
+
+
+def _clause_position(regulation: Regulation, number: int, suffix: str) -> int:
+    """Order of a new clause: after every clause with a smaller (number, suffix)."""
+    from .models import suffix_ordinal
+
+    key = (number, suffix_ordinal(suffix))
+    before = [c for c in regulation.clauses.only("number", "suffix", "order")
+              if (c.number, suffix_ordinal(c.suffix)) < key]
+    return max((c.order for c in before), default=-1) + 1
+
+
+@transaction.atomic
+def clause_create(*, regulation: Regulation, number: int, text: str, suffix: str = "",
+                  **fields) -> Clause:
+    if regulation.clauses.filter(number=number, suffix=suffix).exists():
+        raise IngestError(f"{Clause.label_for(number, suffix)} 已存在。")
+    order = _clause_position(regulation, number, suffix)
+    regulation.clauses.filter(order__gte=order).update(order=F("order") + 1)
+    clause = Clause.objects.create(
+        regulation=regulation, number=number, suffix=suffix, text=text.strip(), order=order,
+        label=fields.pop("label", "") or Clause.label_for(number, suffix), **fields)
+    _after_clause_change(regulation)
+    return clause
+
+
+@transaction.atomic
+def clause_update(*, clause: Clause, **fields) -> Clause:
+    number, suffix = fields.get("number", clause.number), fields.get("suffix", clause.suffix)
+    if (number, suffix) != (clause.number, clause.suffix):
+        if clause.regulation.clauses.filter(number=number, suffix=suffix).exists():
+            raise IngestError(f"{Clause.label_for(number, suffix)} 已存在。")
+        fields.setdefault("label", Clause.label_for(number, suffix))
+    for name, value in fields.items():
+        setattr(clause, name, value.strip() if name == "text" else value)
+    clause.save()
+    _after_clause_change(clause.regulation)
+    return clause
+
+
+@transaction.atomic
+def clause_delete(*, clause: Clause) -> None:
+    regulation = clause.regulation
+    clause.delete()
+    _after_clause_change(regulation)
+
+
+def _after_clause_change(regulation: Regulation) -> None:
+    has_full_text = regulation.clauses.exists() or bool(regulation.preamble)
+    if has_full_text != regulation.has_full_text:
+        regulation.has_full_text = has_full_text
+        regulation.save(update_fields=["has_full_text", "updated_at"])
+    citations_rebuild(regulation_ids=[regulation.pk])

@@ -1,0 +1,61 @@
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import permissions, serializers
+from rest_framework.generics import GenericAPIView
+
+from apps.policies.api.views import READ_ERRORS
+from config.api import ApiError
+
+from .models import Article, Publication
+from .selectors import article_list, publication_list
+
+
+class PublicationSerializer(serializers.ModelSerializer):
+    article_count = serializers.IntegerField(read_only=True)
+    html_url = serializers.CharField(source="get_absolute_url")
+
+    class Meta:
+        model = Publication
+        fields = ["id", "title", "publisher", "issue_label", "published_on", "article_count",
+                  "html_url"]
+
+
+class ArticleSerializer(serializers.ModelSerializer):
+    publication = serializers.PrimaryKeyRelatedField(read_only=True)
+    regulations = serializers.SlugRelatedField(many=True, read_only=True, slug_field="slug")
+    html_url = serializers.CharField(source="get_absolute_url")
+
+    class Meta:
+        model = Article
+        fields = ["id", "publication", "order", "column", "title", "source", "body",
+                  "regulations", "html_url"]
+
+
+class PublicationListView(GenericAPIView):
+    permission_classes = [permissions.AllowAny]
+    http_method_names = ["get", "head", "options"]
+    serializer_class = PublicationSerializer
+
+    @extend_schema(parameters=[OpenApiParameter("page", int), OpenApiParameter("page_size", int)],
+                   responses={200: PublicationSerializer(many=True), **READ_ERRORS})
+    def get(self, request):
+        page = self.paginate_queryset(publication_list())
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+class ArticleListView(GenericAPIView):
+    permission_classes = [permissions.AllowAny]
+    http_method_names = ["get", "head", "options"]
+    serializer_class = ArticleSerializer
+
+    @extend_schema(parameters=[OpenApiParameter("publication", int),
+                               OpenApiParameter("column", str, description="栏目，如 政策规范"),
+                               OpenApiParameter("page", int), OpenApiParameter("page_size", int)],
+                   responses={200: ArticleSerializer(many=True), **READ_ERRORS})
+    def get(self, request):
+        raw = request.query_params.get("publication")
+        if raw is not None and not raw.isdigit():
+            raise ApiError("publication 应为出版物的数字 id。", fields={"publication": ["应为整数"]})
+        column = request.query_params.get("column", "")[:100]
+        queryset = article_list(publication=int(raw) if raw else None, column=column)
+        page = self.paginate_queryset(queryset.prefetch_related("regulations"))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)

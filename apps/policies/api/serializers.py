@@ -1,0 +1,162 @@
+from rest_framework import serializers
+from rest_framework.reverse import reverse
+
+from ..models import Citation, Clause, Level, Regulation, Status
+
+
+class RegulationSerializer(serializers.ModelSerializer):
+    issuers = serializers.SerializerMethodField()
+    clause_count = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+    html_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Regulation
+        fields = ["slug", "title", "short_title", "doc_number", "level", "issuers",
+                  "promulgated_on", "effective_on", "status", "has_full_text", "clause_count",
+                  "url", "html_url"]
+
+    def get_issuers(self, obj) -> list[str]:
+        return [body.name for body in obj.issuers.all()]
+
+    def get_clause_count(self, obj) -> int:
+        count = getattr(obj, "clause_count", None)
+        return count if count is not None else obj.clauses.count()
+
+    def get_url(self, obj) -> str:
+        return reverse("api:regulation-detail", args=[obj.slug], request=self.context.get("request"))
+
+    def get_html_url(self, obj) -> str:
+        return obj.get_absolute_url()
+
+
+class TocEntrySerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text="编, 章 or 节; empty for clauses under no heading")
+    title = serializers.CharField()
+    first = serializers.IntegerField(source="first.number")
+    last = serializers.IntegerField(source="last.number")
+    range = serializers.CharField(source="range_label")
+    clauses = serializers.SerializerMethodField()
+    children = serializers.SerializerMethodField()
+
+    def get_clauses(self, obj) -> list[str]:
+        return [clause.key for clause in obj.clauses]
+
+    def get_children(self, obj) -> list[dict]:
+        return TocEntrySerializer(obj.children, many=True).data
+
+
+class SourceArticleSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    column = serializers.CharField()
+    publication = serializers.CharField()
+    html_url = serializers.CharField(source="get_absolute_url")
+
+
+class RegulationDetailSerializer(RegulationSerializer):
+    toc = serializers.SerializerMethodField()
+    source_article = SourceArticleSerializer(allow_null=True)
+    events = serializers.SerializerMethodField()
+
+    class Meta(RegulationSerializer.Meta):
+        fields = RegulationSerializer.Meta.fields + ["preamble", "events", "source_article", "toc"]
+
+    def get_toc(self, obj) -> list[dict]:
+        return TocEntrySerializer(self.context.get("toc", []), many=True).data
+
+    def get_events(self, obj) -> list[str]:
+        return [line for line in obj.events.splitlines() if line]
+
+
+class CitationSerializer(serializers.ModelSerializer):
+    regulation = serializers.SlugRelatedField(source="target_regulation", slug_field="slug",
+                                              read_only=True, allow_null=True)
+    clause_url = serializers.SerializerMethodField()
+    resolved = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Citation
+        fields = ["raw", "target_title", "target_number", "target_suffix", "regulation",
+                  "clause_url", "resolved"]
+
+    def get_clause_url(self, obj) -> str | None:
+        clause = obj.target_clause
+        return clause_api_url(clause, self.context.get("request")) if clause else None
+
+
+class CitedBySerializer(serializers.Serializer):
+    regulation = serializers.CharField(source="clause.regulation.slug")
+    regulation_title = serializers.CharField(source="clause.regulation.title")
+    number = serializers.IntegerField(source="clause.number")
+    label = serializers.CharField(source="clause.label")
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, obj) -> str:
+        return clause_api_url(obj.clause, self.context.get("request"))
+
+
+def clause_api_url(clause: Clause, request) -> str:
+    return reverse("api:clause-detail", args=[clause.regulation.slug, clause.key], request=request)
+
+
+class ClauseSerializer(serializers.ModelSerializer):
+    paragraphs = serializers.ListField(child=serializers.CharField(), read_only=True)
+    regulation = serializers.CharField(source="regulation.slug", read_only=True)
+    url = serializers.SerializerMethodField()
+    html_url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = Clause
+        fields = ["regulation", "number", "suffix", "label", "part", "chapter", "section",
+                  "text", "paragraphs", "url", "html_url"]
+
+    def get_url(self, obj) -> str:
+        return clause_api_url(obj, self.context.get("request"))
+
+
+class ClauseDetailSerializer(ClauseSerializer):
+    citations = serializers.SerializerMethodField()
+    cited_by = serializers.SerializerMethodField()
+
+    class Meta(ClauseSerializer.Meta):
+        fields = ClauseSerializer.Meta.fields + ["citations", "cited_by"]
+
+    def get_citations(self, obj) -> list[dict]:
+        return CitationSerializer(self.context["citations"], many=True,
+                                  context=self.context).data
+
+    def get_cited_by(self, obj) -> list[dict]:
+        return CitedBySerializer(self.context["cited_by"], many=True, context=self.context).data
+
+
+# ---------------------------------------------------------------- writes
+
+
+class RegulationWriteSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=300)
+    short_title = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    doc_number = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    level = serializers.ChoiceField(choices=Level.choices)
+    issuers = serializers.ListField(child=serializers.CharField(max_length=100), required=False)
+    promulgated_on = serializers.DateField(required=False, allow_null=True)
+    effective_on = serializers.DateField(required=False, allow_null=True)
+    status = serializers.ChoiceField(choices=Status.choices, required=False)
+    preamble = serializers.CharField(required=False, allow_blank=True)
+
+    def validate(self, data):
+        promulgated = data.get("promulgated_on", getattr(self.instance, "promulgated_on", None))
+        effective = data.get("effective_on", getattr(self.instance, "effective_on", None))
+        if promulgated and effective and effective < promulgated:
+            raise serializers.ValidationError({"effective_on": ["施行日期不能早于发布日期。"]})
+        return data
+
+
+class ClauseWriteSerializer(serializers.Serializer):
+    number = serializers.IntegerField(min_value=1, max_value=100000)
+    suffix = serializers.RegexField(r"^(之[一二三四五六七八九十]+)?$", required=False,
+                                    allow_blank=True, max_length=10)
+    text = serializers.CharField()
+    part = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    chapter = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    section = serializers.CharField(max_length=200, required=False, allow_blank=True)

@@ -1,0 +1,228 @@
+"""Thin API views over the same selectors and services as the pages."""
+
+from django.db.models import Max
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import permissions, serializers, status
+from rest_framework.generics import GenericAPIView
+from rest_framework.response import Response
+
+from config.api import ApiError, conditional_response, raise_for_form
+
+from .. import selectors, services
+from ..forms import RegulationFilterForm
+from ..models import Clause, Regulation
+from .serializers import (
+    ClauseDetailSerializer,
+    ClauseSerializer,
+    ClauseWriteSerializer,
+    RegulationDetailSerializer,
+    RegulationSerializer,
+    RegulationWriteSerializer,
+)
+
+ERROR = inline_serializer("Error", {"error": inline_serializer("ErrorBody", {
+    "code": serializers.CharField(), "message": serializers.CharField(),
+    "fields": serializers.DictField(child=serializers.ListField(child=serializers.CharField())),
+})})
+READ_ERRORS = {400: ERROR, 404: ERROR, 429: ERROR}
+WRITE_ERRORS = {400: ERROR, 401: ERROR, 403: ERROR, 404: ERROR, 429: ERROR}
+ORDERING = {"promulgated_on": "date_asc", "-promulgated_on": "date", "title": "title",
+            "date": "date", "date_asc": "date_asc"}
+
+LIST_PARAMS = [
+    OpenApiParameter("q", str, description="标题、简称或文号包含的文字"),
+    OpenApiParameter("level", str, enum=[c[0] for c in RegulationFilterForm.base_fields["level"]
+                                         .choices if c[0]]),
+    OpenApiParameter("issuer", str, description="发文机关全称"),
+    OpenApiParameter("status", str, enum=[c[0] for c in RegulationFilterForm.base_fields["status"]
+                                          .choices if c[0]]),
+    OpenApiParameter("year", int, description="发布年份"),
+    OpenApiParameter("promulgated_after", OpenApiTypes.DATE),
+    OpenApiParameter("promulgated_before", OpenApiTypes.DATE),
+    OpenApiParameter("has_full_text", bool),
+    OpenApiParameter("ordering", str, enum=sorted(ORDERING)),
+    OpenApiParameter("page", int),
+    OpenApiParameter("page_size", int, description="1–100"),
+]
+CLAUSE_NUMBER = OpenApiParameter("number", str, OpenApiParameter.PATH,
+                                 description="38、第38条、第三十八条、三十八，或 10-1 表示第十条之一")
+
+
+def _regulation(slug: str) -> Regulation:
+    try:
+        return selectors.regulation_get(slug=slug)
+    except Regulation.DoesNotExist:
+        raise ApiError(f"没有标识为“{slug}”的法规。", status_code=404) from None
+
+
+def _clause(regulation: Regulation, number: str) -> Clause:
+    try:
+        return selectors.clause_get(regulation=regulation, key=number)
+    except selectors.ClauseNotFound as missing:
+        nearest = "、".join(c.label for c in missing.nearest)
+        raise ApiError(f"《{regulation.title}》中没有“{number}”。"
+                       + (f"最接近的条文：{nearest}。" if nearest else ""),
+                       status_code=404) from None
+
+
+def _service_call(call, **kwargs):
+    try:
+        return call(**kwargs)
+    except services.IngestError as error:
+        raise ApiError(str(error), status_code=400) from None
+
+
+class RegulationListView(GenericAPIView):
+    queryset = Regulation.objects.all()
+    serializer_class = RegulationSerializer
+
+    @extend_schema(parameters=LIST_PARAMS, responses={200: RegulationSerializer(many=True),
+                                                      **READ_ERRORS})
+    def get(self, request):
+        data = request.query_params.copy()
+        if "ordering" in data:
+            if data["ordering"] not in ORDERING:
+                raise ApiError("ordering 只能是：" + "、".join(sorted(ORDERING)),
+                               fields={"ordering": ["无效取值"]})
+            data["sort"] = ORDERING[data.pop("ordering")[0]]
+        form = RegulationFilterForm(data)
+        raise_for_form(form)
+        queryset = selectors.regulation_list(filters=form.filters(),
+                                             sort=form.cleaned_data["sort"] or "date")
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(request=RegulationWriteSerializer,
+                   responses={201: RegulationDetailSerializer, **WRITE_ERRORS})
+    def post(self, request):
+        serializer = RegulationWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        regulation = _service_call(services.regulation_create, **serializer.validated_data)
+        regulation = selectors.regulation_get(slug=regulation.slug)
+        return Response(RegulationDetailSerializer(regulation, context=self._context(regulation))
+                        .data, status=status.HTTP_201_CREATED)
+
+    def _context(self, regulation):
+        return {"request": self.request, "toc": []}
+
+
+class RegulationDetailView(GenericAPIView):
+    queryset = Regulation.objects.all()
+    serializer_class = RegulationDetailSerializer
+
+    def _render(self, regulation):
+        clauses = selectors.regulation_clauses(regulation=regulation)
+        context = {"request": self.request, "toc": selectors.regulation_toc(clauses)}
+        return RegulationDetailSerializer(regulation, context=context).data
+
+    @extend_schema(responses={200: RegulationDetailSerializer, 304: None, **READ_ERRORS})
+    def get(self, request, slug):
+        regulation = _regulation(slug)
+        latest = regulation.clauses.aggregate(latest=Max("updated_at"))["latest"]
+        modified = max(filter(None, [regulation.updated_at, latest]))
+        return conditional_response(request, last_modified=modified,
+                                    build=lambda: self._render(regulation))
+
+    @extend_schema(request=RegulationWriteSerializer,
+                   responses={200: RegulationDetailSerializer, **WRITE_ERRORS})
+    def put(self, request, slug):
+        return self._update(request, slug, partial=False)
+
+    @extend_schema(request=RegulationWriteSerializer,
+                   responses={200: RegulationDetailSerializer, **WRITE_ERRORS})
+    def patch(self, request, slug):
+        return self._update(request, slug, partial=True)
+
+    def _update(self, request, slug, *, partial):
+        regulation = _regulation(slug)
+        serializer = RegulationWriteSerializer(regulation, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        _service_call(services.regulation_update, regulation=regulation,
+                      **serializer.validated_data)
+        return Response(self._render(selectors.regulation_get(slug=slug)))
+
+    @extend_schema(responses={204: None, **WRITE_ERRORS})
+    def delete(self, request, slug):
+        services.regulation_delete(regulation=_regulation(slug))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ClauseListView(GenericAPIView):
+    queryset = Clause.objects.all()
+    serializer_class = ClauseSerializer
+
+    @extend_schema(parameters=[OpenApiParameter("page", int), OpenApiParameter("page_size", int)],
+                   responses={200: ClauseSerializer(many=True), **READ_ERRORS})
+    def get(self, request, slug):
+        regulation = _regulation(slug)
+        clauses = selectors.regulation_clauses(regulation=regulation)
+        page = self.paginate_queryset(clauses)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(request=ClauseWriteSerializer,
+                   responses={201: ClauseDetailSerializer, **WRITE_ERRORS})
+    def post(self, request, slug):
+        regulation = _regulation(slug)
+        serializer = ClauseWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        clause = _service_call(services.clause_create, regulation=regulation,
+                               **serializer.validated_data)
+        return Response(_clause_data(request, clause), status=status.HTTP_201_CREATED)
+
+
+def _clause_data(request, clause: Clause) -> dict:
+    context = {"request": request, "citations": selectors.clause_citations(clause=clause),
+               "cited_by": selectors.clause_cited_by(clause=clause)}
+    return ClauseDetailSerializer(clause, context=context).data
+
+
+class ClauseDetailView(GenericAPIView):
+    queryset = Clause.objects.all()
+    serializer_class = ClauseDetailSerializer
+
+    @extend_schema(parameters=[CLAUSE_NUMBER],
+                   responses={200: ClauseDetailSerializer, 304: None, **READ_ERRORS})
+    def get(self, request, slug, number):
+        clause = _clause(_regulation(slug), number)
+        return conditional_response(request, last_modified=clause.updated_at,
+                                    build=lambda: _clause_data(request, clause))
+
+    @extend_schema(parameters=[CLAUSE_NUMBER], request=ClauseWriteSerializer,
+                   responses={200: ClauseDetailSerializer, **WRITE_ERRORS})
+    def put(self, request, slug, number):
+        return self._update(request, slug, number, partial=False)
+
+    @extend_schema(parameters=[CLAUSE_NUMBER], request=ClauseWriteSerializer,
+                   responses={200: ClauseDetailSerializer, **WRITE_ERRORS})
+    def patch(self, request, slug, number):
+        return self._update(request, slug, number, partial=True)
+
+    def _update(self, request, slug, number, *, partial):
+        clause = _clause(_regulation(slug), number)
+        serializer = ClauseWriteSerializer(data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        clause = _service_call(services.clause_update, clause=clause, **serializer.validated_data)
+        return Response(_clause_data(request, clause))
+
+    @extend_schema(parameters=[CLAUSE_NUMBER], responses={204: None, **WRITE_ERRORS})
+    def delete(self, request, slug, number):
+        services.clause_delete(clause=_clause(_regulation(slug), number))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class IssuerSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    regulation_count = serializers.IntegerField()
+
+
+class IssuerListView(GenericAPIView):
+    permission_classes = [permissions.AllowAny]
+    http_method_names = ["get", "head", "options"]
+    serializer_class = IssuerSerializer
+
+    @extend_schema(parameters=[OpenApiParameter("page", int), OpenApiParameter("page_size", int)],
+                   responses={200: IssuerSerializer(many=True), **READ_ERRORS})
+    def get(self, request):
+        page = self.paginate_queryset(selectors.issuer_list())
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)

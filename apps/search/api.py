@@ -1,0 +1,100 @@
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import permissions, serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.policies.api.views import ERROR, READ_ERRORS
+from config.api import ApiError, raise_for_form
+
+from .backend import SearchUnavailable
+from .forms import SearchForm
+from .search_indexes import TYPE_LABELS
+from .selectors import SearchError, search_documents
+
+class FacetValueSerializer(serializers.Serializer):
+    value = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class SearchRegulationSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    title = serializers.CharField()
+
+
+class SearchResultSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=list(TYPE_LABELS))
+    title = serializers.CharField()
+    url = serializers.CharField()
+    highlight = serializers.CharField(help_text="HTML; matches wrapped in <mark>")
+    date = serializers.DateField(allow_null=True)
+    breadcrumb = serializers.ListField(child=serializers.CharField())
+    regulation = SearchRegulationSerializer(required=False)
+    number = serializers.IntegerField(required=False)
+    label = serializers.CharField(required=False)
+    text = serializers.CharField(required=False)
+
+
+class SearchFacetsSerializer(serializers.Serializer):
+    type = FacetValueSerializer(many=True)
+    issuer = FacetValueSerializer(many=True)
+    level = FacetValueSerializer(many=True)
+    status = FacetValueSerializer(many=True)
+    year = FacetValueSerializer(many=True)
+
+
+class SearchResponseSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    page = serializers.IntegerField()
+    page_size = serializers.IntegerField()
+    notices = serializers.ListField(child=serializers.CharField())
+    results = SearchResultSerializer(many=True)
+    facets = SearchFacetsSerializer()
+
+
+def _result(hit) -> dict:
+    data = {"type": hit.type, "title": hit.title, "url": hit.url, "highlight": hit.highlight,
+            "date": hit.date.isoformat() if hit.date else None, "breadcrumb": hit.breadcrumb}
+    if hit.regulation is not None:
+        data["regulation"] = {"slug": hit.regulation.slug, "title": hit.regulation.title}
+    if hit.clause is not None:
+        data.update(number=hit.clause.number, label=hit.clause.label, text=hit.clause.text)
+    return data
+
+
+class SearchView(APIView):
+    permission_classes = [permissions.AllowAny]
+    http_method_names = ["get", "head", "options"]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, description="检索词（语法同检索页）；为空时返回全部"),
+            OpenApiParameter("type", str, enum=list(TYPE_LABELS)),
+            OpenApiParameter("issuer", str), OpenApiParameter("level", str),
+            OpenApiParameter("status", str), OpenApiParameter("year", str, pattern=r"^\d{4}$"),
+            OpenApiParameter("regulation", str, description="法规标识（slug），在该法规内检索"),
+            OpenApiParameter("publication", str),
+            OpenApiParameter("sort", str, enum=["relevance", "date", "date_asc"]),
+            OpenApiParameter("page", int), OpenApiParameter("page_size", int),
+        ],
+        responses={200: SearchResponseSerializer, 503: ERROR, **READ_ERRORS},
+    )
+    def get(self, request):
+        form = SearchForm(request.query_params)
+        raise_for_form(form)
+        data = form.cleaned_data
+        try:
+            page = search_documents(query=data["q"], filters=form.filters(),
+                                    page=data["page"] or 1, page_size=data["page_size"] or 20,
+                                    sort=data["sort"] or "relevance")
+        except SearchError as error:
+            raise ApiError(str(error), fields={"page": ["超出范围"]}) from None
+        except SearchUnavailable:
+            raise ApiError("检索索引暂时不可用，请稍后再试；法规与条文接口不受影响。",
+                           status_code=503) from None
+        return Response({
+            "count": page.count, "page": page.page, "page_size": page.page_size,
+            "notices": page.notices,
+            "results": [_result(hit) for hit in page.results],
+            "facets": {name: [{"value": f.value, "count": f.count} for f in values]
+                       for name, values in page.facets.items()},
+        })

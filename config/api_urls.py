@@ -1,0 +1,27 @@
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from apps.documents.api import ArticleListView, PublicationListView
+from apps.policies.api.views import (
+    ClauseDetailView,
+    ClauseListView,
+    IssuerListView,
+    RegulationDetailView,
+    RegulationListView,
+)
+from apps.search.api import SearchView
+
+app_name = "api"
+urlpatterns = [
+    path("v1/regulations/", RegulationListView.as_view(), name="regulation-list"),
+    path("v1/regulations/<str:slug>/", RegulationDetailView.as_view(), name="regulation-detail"),
+    path("v1/regulations/<str:slug>/clauses/", ClauseListView.as_view(), name="clause-list"),
+    path("v1/regulations/<str:slug>/clauses/<str:number>/", ClauseDetailView.as_view(),
+         name="clause-detail"),
+    path("v1/publications/", PublicationListView.as_view(), name="publication-list"),
+    path("v1/articles/", ArticleListView.as_view(), name="article-list"),
+    path("v1/issuers/", IssuerListView.as_view(), name="issuer-list"),
+    path("v1/search/", SearchView.as_view(), name="search"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+]
