@@ -527,7 +527,11 @@ def regulation_update(*, regulation: Regulation, issuers: list[str] | None = Non
                       **fields) -> Regulation:
     for name, value in fields.items():
         setattr(regulation, name, value)
-    _validate_dates(regulation.promulgated_on, regulation.effective_on)
+    if "promulgated_on" in fields or "effective_on" in fields:
+        # An amended version keeps its original 施行 date: compare with the first enactment.
+        first = regulation.first_event_date() or regulation.promulgated_on
+        _validate_dates(min(filter(None, [first, regulation.promulgated_on]), default=None),
+                        regulation.effective_on)
     regulation.save()
     if issuers is not None:
         regulation.issuers.set(issuing_bodies_get(names=issuers))

@@ -155,7 +155,8 @@ def parse_query(raw: str) -> ParsedQuery:
             value = _NOISE.sub(" ", value).strip()
             if not value:
                 continue
-        terms = [Term(value, exact=exact)] if exact else [Term(w) for w in value.split()]
+        terms = [Term(value, exact=True)] if exact else [
+            Term(w) for w in value.split() if any(ch.isalnum() for ch in w)]
         if kind.startswith("not"):
             query.must_not.extend(terms)
             continue

@@ -145,8 +145,7 @@ class RegulationWriteSerializer(serializers.Serializer):
     preamble = serializers.CharField(required=False, allow_blank=True)
 
     def validate(self, data):
-        promulgated = data.get("promulgated_on", getattr(self.instance, "promulgated_on", None))
-        effective = data.get("effective_on", getattr(self.instance, "effective_on", None))
+        promulgated, effective = data.get("promulgated_on"), data.get("effective_on")
         if promulgated and effective and effective < promulgated:
             raise serializers.ValidationError({"effective_on": ["施行日期不能早于发布日期。"]})
         return data

@@ -1,0 +1,139 @@
+"""The search engine through the one selector the page and the API share."""
+
+import random
+
+import pytest
+
+from apps.policies import services
+from apps.policies.models import Clause, Regulation
+from apps.search.selectors import search_documents
+
+pytestmark = pytest.mark.django_db
+
+
+def _clauses(query, **filters):
+    page = search_documents(query=query, filters={"type": "clause", **filters}, page_size=100)
+    return page, [hit.clause for hit in page.results]
+
+
+def test_every_sampled_substring_finds_its_clause():
+    rng = random.Random(7)
+    clauses = list(Clause.objects.select_related("regulation").order_by("pk"))
+    for clause in rng.sample(clauses, 40):
+        text = clause.text.replace("\n", "")
+        start = rng.randrange(0, max(1, len(text) - 12))
+        sample = text[start : start + rng.randint(4, 12)].strip()
+        page, found = _clauses(f'"{sample}"', regulation=clause.regulation.slug)
+        assert clause in found, sample
+
+
+def test_quoted_phrase_returns_only_clauses_containing_it():
+    page, found = _clauses('"平台内经营者"')
+    assert page.count > 5
+    assert all("平台内经营者" in clause.text for clause in found)
+
+
+def test_words_are_anded_or_alternatives_and_exclusions():
+    _, both = _clauses("平台内经营者 知识产权")
+    assert both and all("平台内经营者" in c.text and "知识产权" in c.text for c in both)
+    _, either = _clauses("知识产权 OR 个人信息")
+    assert either and all("知识产权" in c.text or "个人信息" in c.text for c in either)
+    _, without = _clauses("平台内经营者 -知识产权")
+    assert without and all("知识产权" not in c.text for c in without)
+    assert len(without) < len(_clauses("平台内经营者")[1])
+
+
+def test_article_number_queries_rank_that_clause_first():
+    law = Regulation.objects.get(title="中华人民共和国电子商务法")
+    wanted = law.clauses.get(number=38)
+    for query in ("电子商务法第38条", "电子商务法 第三十八条", "《电子商务法》第三十八条"):
+        page = search_documents(query=query)
+        assert page.results[0].clause == wanted, query
+    page = search_documents(query="第38条", filters={"type": "clause"})
+    assert page.results[0].clause.number == 38
+
+
+def test_traditional_characters_find_the_simplified_text():
+    simplified, _ = _clauses("电子商务经营者")
+    traditional, _ = _clauses("電子商務經營者")
+    assert traditional.count == simplified.count > 0
+    assert "<mark>" in traditional.results[0].highlight
+
+
+def test_full_width_digits_match():
+    assert _clauses("２０１９年")[0].count == _clauses("2019年")[0].count > 0
+
+
+def test_highlight_marks_every_term():
+    page, _ = _clauses("平台内经营者 知识产权")
+    html = page.results[0].highlight
+    assert "<mark>平台内经营者</mark>" in html and "<mark>知识产权</mark>" in html
+
+
+def test_match_all_with_facets_and_their_counts():
+    page = search_documents(query="")
+    total = Clause.objects.count() + Regulation.objects.count()
+    assert page.count >= total
+    type_counts = {f.value: f.count for f in page.facets["type"]}
+    assert type_counts["clause"] == Clause.objects.count()
+    assert type_counts["regulation"] == Regulation.objects.count()
+    assert sum(type_counts.values()) == page.count
+
+
+def test_facet_values_are_exact_and_filter():
+    page = search_documents(query="")
+    issuers = [f.value for f in page.facets["issuer"]]
+    assert "全国人民代表大会常务委员会" in issuers
+    assert "国家工商行政管理总局" in issuers or "工商总局" in issuers
+    levels = {f.value: f.count for f in page.facets["level"]}
+    filtered = search_documents(query="", filters={"level": "行政法规"})
+    assert filtered.count == levels["行政法规"]
+    assert all(hit.regulation.level == "行政法规" for hit in filtered.results)
+    statuses = {f.value: f.count for f in page.facets["status"]}
+    assert search_documents(query="", filters={"status": "已修改"}).count == statuses["已修改"]
+    years = {f.value: f.count for f in page.facets["year"]}
+    assert search_documents(query="", filters={"year": "2018"}).count == years["2018"]
+    by_issuer = search_documents(query="", filters={"issuer": "国务院", "type": "clause"})
+    assert by_issuer.count and all(
+        "国务院" in [b.name for b in hit.regulation.issuers.all()] for hit in by_issuer.results)
+
+
+def test_sort_by_date():
+    page = search_documents(query="经营者", filters={"type": "regulation"}, sort="date")
+    dates = [hit.date for hit in page.results if hit.date]
+    assert dates == sorted(dates, reverse=True)
+
+
+@pytest.mark.parametrize("query", ['"', '"unbalanced', "-", "--", "OR", "a:b", "*", "(", "[x TO",
+                                   "\x00\x01", "字" * 10000, "title:电子 AND NOT", "^2~", "\\"])
+def test_malformed_queries_never_raise(query):
+    page = search_documents(query=query)
+    assert page.count >= 0
+
+
+def test_index_follows_edits_and_deletes(django_capture_on_commit_callbacks):
+    law = Regulation.objects.get(title="中华人民共和国电子签名法")
+    with django_capture_on_commit_callbacks(execute=True):
+        clause = services.clause_create(regulation=law, number=200, text="独一无二的测试条文甲乙丙")
+    assert _clauses('"独一无二的测试条文"')[1] == [clause]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.clause_update(clause=clause, text="改写之后的测试条文丁戊己")
+    assert _clauses('"独一无二的测试条文"')[0].count == 0
+    assert _clauses('"改写之后的测试条文"')[1] == [clause]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.clause_delete(clause=clause)
+    assert _clauses('"改写之后的测试条文"')[0].count == 0
+
+
+def test_regulation_change_reaches_its_clauses_in_the_index(django_capture_on_commit_callbacks):
+    law = Regulation.objects.get(title="中华人民共和国电子签名法")
+    count = law.clauses.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.regulation_update(regulation=law, status="已废止")
+    try:
+        page = search_documents(query="", filters={"status": "已废止", "type": "clause"})
+        assert page.count == count
+    finally:
+        with django_capture_on_commit_callbacks(execute=True):
+            services.regulation_update(regulation=law, status="现行有效")
+    assert search_documents(query="", filters={"status": "已废止"}).count == 0
