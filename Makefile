@@ -15,11 +15,13 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
-# Browser tests drive Debian's Chromium; nothing downloads a browser of its own.
+# Browser tests drive Debian's Chromium (with a CJK font, so screenshots are readable);
+# nothing downloads a browser of its own.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-		echo "Installing Debian's chromium for the browser tests…"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list :lang=zh | grep -q .; then \
+		echo "Installing Debian's chromium and fonts-noto-cjk for the browser tests…"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; fi
 
 run: install
 	$(PY) manage.py migrate --noinput

@@ -1,0 +1,212 @@
+"""The pages as a person uses them: Debian's Chromium driven by Playwright against a real server.
+
+The server is gunicorn on the bundled corpus in a throw-away SQLite database and index, started
+once for this module. Screenshots go to test-results/screens/.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+from urllib.request import urlopen
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SCREENS = ROOT / "test-results" / "screens"
+CHROMIUM = "/usr/bin/chromium"
+LAW = "/regulations/" + quote("电子商务法-2018-08-31") + "/"
+
+pytestmark = pytest.mark.browser
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("site")
+    env = {**os.environ, "VAR_DIR": str(workdir), "DEBUG": "0", "ALLOWED_HOSTS": "127.0.0.1",
+           "DATABASE_URL": f"sqlite:///{workdir / 'db.sqlite3'}",
+           "SEARCH_URL": f"whoosh://{workdir / 'index'}"}
+    python = sys.executable
+    for command in (["migrate", "-v0"], ["ingest", "-v0", "fixtures/corpus/laws"], ["collectstatic", "--noinput", "-v0"]):
+        subprocess.run([python, "manage.py", *command], cwd=ROOT, env=env, check=True)
+    port = _free_port()
+    server = subprocess.Popen(
+        [python, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1",
+         "--threads", "4"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urlopen(base + "/", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        server.kill()
+        raise RuntimeError(server.stderr.read().decode())
+    yield base
+    server.terminate()
+    server.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, site):
+    context = browser.new_context(base_url=site, viewport={"width": 1280, "height": 900},
+                                  locale="zh-CN")
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert not errors, errors
+
+
+def shot(page, name):
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENS / f"{name}.png"), full_page=False)
+
+
+def test_regulation_page_and_table_of_contents(page):
+    page.goto(LAW)
+    assert page.locator("h1").inner_text() == "中华人民共和国电子商务法"
+    assert page.locator(".badge.status-现行有效").first.is_visible()
+    shot(page, "regulation")
+    page.locator(".toc").get_by_role("link", name="第二节 电子商务平台经营者").click()
+    assert page.url.endswith("#c-27")
+    target = page.locator("#c-27")
+    assert target.is_visible()
+    assert "第二十七条" in target.inner_text()
+    box = target.bounding_box()
+    assert box and 0 <= box["y"] < 300, "the clause is scrolled to the top"
+
+
+@pytest.mark.parametrize("typed", ["38", "第38条", "第三十八条", "三十八", "３８"])
+def test_jump_to_a_clause_by_any_number_form(page, typed):
+    page.goto(LAW)
+    page.get_by_label("跳转到条文").fill(typed)
+    page.get_by_role("button", name="跳转").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/clauses/38/")
+    assert "第三十八条" in page.locator("h1").inner_text()
+
+
+def test_jump_from_the_search_box(page):
+    page.goto("/")
+    page.get_by_label("全文检索").fill("电子商务法第38条")
+    page.get_by_label("全文检索").press("Enter")
+    page.wait_for_load_state()
+    first = page.locator(".hit").first
+    assert "电子商务法 第三十八条" in first.inner_text()
+    first.locator("a.hit-title").click()
+    assert page.url.endswith("/clauses/38/")
+
+
+def test_follow_a_citation_and_come_back(page):
+    page.goto(LAW + "clauses/44/")
+    link = page.locator(".clause-text a.cite", has_text="第四十二条").first
+    link.click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/clauses/42/")
+    cited_by = page.locator("section.cites", has_text="被以下条文引用")
+    assert "第四十四条" in cited_by.inner_text()
+    page.go_back()
+    assert page.url.endswith("/clauses/44/")
+
+
+def test_copy_citation(page):
+    page.goto(LAW + "clauses/38/")
+    page.get_by_role("button", name="复制引用").click()
+    page.locator(".copy-status", has_text="已复制").wait_for()
+    assert page.evaluate("navigator.clipboard.readText()") == "《中华人民共和国电子商务法》第三十八条"
+    shot(page, "clause")
+
+
+def test_missing_clause_is_a_helpful_404(page):
+    response = page.goto(LAW + "clauses/999/")
+    assert response.status == 404
+    assert "没有“999”" in page.locator("h1").inner_text()
+    page.get_by_role("link", name="第八十九条").click()
+    assert page.url.endswith("/clauses/89/")
+
+
+def test_regulation_list_filters(page):
+    page.goto("/regulations/")
+    total = int(page.locator(".result-count").inner_text().split()[1])
+    page.locator("a[data-facet=level]", has_text="行政法规").click()
+    page.wait_for_load_state()
+    filtered = int(page.locator(".result-count").inner_text().split()[1])
+    assert 0 < filtered < total
+    assert all("行政法规" in text for text in page.locator(".reg-item .meta").all_inner_texts())
+    page.locator("a[data-facet=has_full_text]", has_text="仅目录").click()
+    assert page.locator(".badge.catalogue").count() == page.locator(".reg-item").count() > 0
+    shot(page, "regulation-list")
+    page.locator("a.chip", has_text="效力级别").click()
+    page.locator("a.chip", has_text="全文").click()
+    assert int(page.locator(".result-count").inner_text().split()[1]) == total
+
+
+def test_search_facets_chips_and_results(page):
+    page.goto("/search/?q=" + quote("平台内经营者"))
+    count = int(page.locator(".result-count").inner_text().split("共 ")[1].split()[0])
+    assert count > 0
+    assert page.locator(".hit mark").first.inner_text() == "平台内经营者"
+    page.locator("a[data-facet=type]", has_text="条文").click()
+    page.wait_for_load_state()
+    narrowed = int(page.locator(".result-count").inner_text().split("共 ")[1].split()[0])
+    assert narrowed <= count
+    assert page.locator(".hit .badge", has_text="法规").count() == 0
+    shot(page, "search")
+    page.locator("a.chip").first.click()
+    page.wait_for_load_state()
+    assert int(page.locator(".result-count").inner_text().split("共 ")[1].split()[0]) == count
+    page.locator("a.hit-title").first.click()
+    page.wait_for_load_state()
+    assert "平台内经营者" in page.locator("main").inner_text()
+
+
+def test_empty_search_state(page):
+    page.goto("/search/?q=" + quote('"完全不存在的短语某某某"'))
+    assert "没有找到" in page.locator(".hits").inner_text()
+
+
+def test_phone_width_layout(browser, site):
+    context = browser.new_context(base_url=site, viewport={"width": 375, "height": 812},
+                                  is_mobile=True, device_scale_factor=2)
+    page = context.new_page()
+    for path, name in ((LAW, "phone-regulation"), (LAW + "clauses/38/", "phone-clause"),
+                       ("/search/?q=" + quote("电子商务"), "phone-search")):
+        page.goto(path)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px"
+        shot(page, name)
+    context.close()
+
+
+def test_print_stylesheet_hides_navigation(page):
+    page.goto(LAW + "clauses/38/")
+    page.emulate_media(media="print")
+    assert not page.locator(".site-header").is_visible()
+    assert not page.locator(".cite-box").is_visible()
+    assert page.locator(".clause-text").is_visible()
