@@ -65,6 +65,14 @@ def api_exception_handler(exc, context):
     return response
 
 
+def reject_empty(request, *, allowed: tuple[str, ...] = ()) -> None:
+    """An empty value ('?status=') is an error, except for free-text parameters."""
+    empty = [name for name, value in request.query_params.items()
+             if value == "" and name not in allowed]
+    if empty:
+        raise ApiError("参数不能为空：" + "、".join(empty), fields={n: ["不能为空"] for n in empty})
+
+
 def raise_for_form(form) -> None:
     if not form.is_valid():
         fields = form.error_messages()
@@ -123,22 +131,3 @@ def _not_modified(response: Response) -> Response:
         if header in response:
             not_modified[header] = response[header]
     return not_modified
-
-
-from rest_framework.settings import api_settings  # noqa: E402
-from rest_framework.throttling import AnonRateThrottle, UserRateThrottle  # noqa: E402
-
-
-class _LiveRates:
-    """Read the rate from settings on each request, so the environment (and tests) can set it."""
-
-    def get_rate(self):
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
-
-
-class AnonThrottle(_LiveRates, AnonRateThrottle):
-    pass
-
-
-class UserThrottle(_LiveRates, UserRateThrottle):
-    pass

@@ -1,17 +1,9 @@
-"""The pages as a person uses them: Debian's Chromium driven by Playwright against a real server.
-
-The server is gunicorn on the bundled corpus in a throw-away SQLite database and index, started
-once for this module. Screenshots go to test-results/screens/.
+"""The pages as a person uses them: Debian's Chromium driven by Playwright against a real server
+(the `live_site` fixture: gunicorn on the bundled corpus). Screenshots go to test-results/screens/.
 """
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 from urllib.parse import quote
-from urllib.request import urlopen
 
 import pytest
 
@@ -21,40 +13,6 @@ CHROMIUM = "/usr/bin/chromium"
 LAW = "/regulations/" + quote("电子商务法-2018-08-31") + "/"
 
 pytestmark = pytest.mark.browser
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("site")
-    env = {**os.environ, "VAR_DIR": str(workdir), "DEBUG": "0", "ALLOWED_HOSTS": "127.0.0.1",
-           "DATABASE_URL": f"sqlite:///{workdir / 'db.sqlite3'}",
-           "SEARCH_URL": f"whoosh://{workdir / 'index'}"}
-    python = sys.executable
-    for command in (["migrate", "-v0"], ["ingest", "-v0", "fixtures/corpus/laws"], ["collectstatic", "--noinput", "-v0"]):
-        subprocess.run([python, "manage.py", *command], cwd=ROOT, env=env, check=True)
-    port = _free_port()
-    server = subprocess.Popen(
-        [python, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1",
-         "--threads", "4"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urlopen(base + "/", timeout=2)
-            break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        server.kill()
-        raise RuntimeError(server.stderr.read().decode())
-    yield base
-    server.terminate()
-    server.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +29,8 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, site):
+def page(browser, live_site):
+    site = live_site
     context = browser.new_context(base_url=site, viewport={"width": 1280, "height": 900},
                                   locale="zh-CN")
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site)
@@ -191,7 +150,8 @@ def test_empty_search_state(page):
     assert "没有找到" in page.locator(".hits").inner_text()
 
 
-def test_phone_width_layout(browser, site):
+def test_phone_width_layout(browser, live_site):
+    site = live_site
     context = browser.new_context(base_url=site, viewport={"width": 375, "height": 812},
                                   is_mobile=True, device_scale_factor=2)
     page = context.new_page()

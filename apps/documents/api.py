@@ -2,8 +2,8 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.generics import GenericAPIView
 
-from apps.policies.api.views import READ_ERRORS
-from config.api import ApiError
+from apps.policies.api.views import PAGE_PARAMS, READ_ERRORS, int_param
+from config.api import ApiError, reject_empty
 
 from .models import Article, Publication
 from .selectors import article_list, publication_list
@@ -35,7 +35,7 @@ class PublicationListView(GenericAPIView):
     http_method_names = ["get", "head", "options"]
     serializer_class = PublicationSerializer
 
-    @extend_schema(parameters=[OpenApiParameter("page", int), OpenApiParameter("page_size", int)],
+    @extend_schema(parameters=PAGE_PARAMS,
                    responses={200: PublicationSerializer(many=True), **READ_ERRORS})
     def get(self, request):
         page = self.paginate_queryset(publication_list())
@@ -47,13 +47,14 @@ class ArticleListView(GenericAPIView):
     http_method_names = ["get", "head", "options"]
     serializer_class = ArticleSerializer
 
-    @extend_schema(parameters=[OpenApiParameter("publication", int),
+    @extend_schema(parameters=[int_param("publication", 1, 2**31 - 1, "出版物 id"),
                                OpenApiParameter("column", str, description="栏目，如 政策规范"),
-                               OpenApiParameter("page", int), OpenApiParameter("page_size", int)],
+                               *PAGE_PARAMS],
                    responses={200: ArticleSerializer(many=True), **READ_ERRORS})
     def get(self, request):
+        reject_empty(request, allowed=("column",))
         raw = request.query_params.get("publication")
-        if raw is not None and not raw.isdigit():
+        if raw is not None and not (raw.isdigit() and 1 <= int(raw) < 2**31):
             raise ApiError("publication 应为出版物的数字 id。", fields={"publication": ["应为整数"]})
         column = request.query_params.get("column", "")[:100]
         queryset = article_list(publication=int(raw) if raw else None, column=column)

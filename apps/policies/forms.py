@@ -35,13 +35,6 @@ class RegulationFilterForm(forms.Form):
     FILTERS = ("q", "level", "issuer", "status", "year", "promulgated_after",
                "promulgated_before", "has_full_text")
 
-    def clean(self):
-        data = super().clean()
-        after, before = data.get("promulgated_after"), data.get("promulgated_before")
-        if after and before and after > before:
-            self.add_error("promulgated_before", "结束日期不能早于开始日期。")
-        return data
-
     def filters(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.FILTERS
                 if self.cleaned_data.get(name) not in (None, "")}

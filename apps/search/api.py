@@ -3,11 +3,12 @@ from rest_framework import permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.policies.api.views import ERROR, READ_ERRORS
-from config.api import ApiError, raise_for_form
+from apps.policies.api.views import ERROR, READ_ERRORS, int_param
+from apps.policies.models import Level, Status
+from config.api import ApiError, raise_for_form, reject_empty
 
 from .backend import SearchUnavailable
-from .forms import SearchForm
+from .forms import MAX_PAGE, MAX_PAGE_SIZE, SearchForm
 from .search_indexes import TYPE_LABELS
 from .selectors import SearchError, search_documents
 
@@ -69,16 +70,19 @@ class SearchView(APIView):
         parameters=[
             OpenApiParameter("q", str, description="检索词（语法同检索页）；为空时返回全部"),
             OpenApiParameter("type", str, enum=list(TYPE_LABELS)),
-            OpenApiParameter("issuer", str), OpenApiParameter("level", str),
-            OpenApiParameter("status", str), OpenApiParameter("year", str, pattern=r"^\d{4}$"),
+            OpenApiParameter("issuer", str),
+            OpenApiParameter("level", str, enum=[c[0] for c in Level.choices]),
+            OpenApiParameter("status", str, enum=[c[0] for c in Status.choices]),
+            OpenApiParameter("year", str, pattern=r"^\d{4}$"),
             OpenApiParameter("regulation", str, description="法规标识（slug），在该法规内检索"),
             OpenApiParameter("publication", str),
             OpenApiParameter("sort", str, enum=["relevance", "date", "date_asc"]),
-            OpenApiParameter("page", int), OpenApiParameter("page_size", int),
+            int_param("page", 1, MAX_PAGE, "页码"), int_param("page_size", 1, MAX_PAGE_SIZE),
         ],
         responses={200: SearchResponseSerializer, 503: ERROR, **READ_ERRORS},
     )
     def get(self, request):
+        reject_empty(request, allowed=("q", "issuer", "regulation", "publication"))
         form = SearchForm(request.query_params)
         raise_for_form(form)
         data = form.cleaned_data
@@ -87,7 +91,7 @@ class SearchView(APIView):
                                     page=data["page"] or 1, page_size=data["page_size"] or 20,
                                     sort=data["sort"] or "relevance")
         except SearchError as error:
-            raise ApiError(str(error), fields={"page": ["超出范围"]}) from None
+            raise ApiError(str(error), status_code=404, fields={"page": ["超出范围"]}) from None
         except SearchUnavailable:
             raise ApiError("检索索引暂时不可用，请稍后再试；法规与条文接口不受影响。",
                            status_code=503) from None

@@ -5,6 +5,8 @@ from ..models import Citation, Clause, Level, Regulation, Status
 
 
 class RegulationSerializer(serializers.ModelSerializer):
+    # Slugs keep Chinese characters (电子商务法-2018-08-31); not the ASCII-only \w of the schema.
+    slug = serializers.CharField(read_only=True)
     issuers = serializers.SerializerMethodField()
     clause_count = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()

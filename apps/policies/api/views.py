@@ -7,7 +7,7 @@ from rest_framework import permissions, serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
-from config.api import ApiError, conditional_response, raise_for_form
+from config.api import ApiError, conditional_response, raise_for_form, reject_empty
 
 from .. import selectors, services
 from ..forms import RegulationFilterForm
@@ -30,6 +30,12 @@ WRITE_ERRORS = {400: ERROR, 401: ERROR, 403: ERROR, 404: ERROR, 429: ERROR}
 ORDERING = {"promulgated_on": "date_asc", "-promulgated_on": "date", "title": "title",
             "date": "date", "date_asc": "date_asc"}
 
+def int_param(name: str, minimum: int, maximum: int, description: str = "") -> OpenApiParameter:
+    return OpenApiParameter(name, {"type": "integer", "minimum": minimum, "maximum": maximum},
+                            description=description)
+
+
+PAGE_PARAMS = [int_param("page", 1, 100_000, "页码"), int_param("page_size", 1, 100, "每页条数")]
 LIST_PARAMS = [
     OpenApiParameter("q", str, description="标题、简称或文号包含的文字"),
     OpenApiParameter("level", str, enum=[c[0] for c in RegulationFilterForm.base_fields["level"]
@@ -37,13 +43,12 @@ LIST_PARAMS = [
     OpenApiParameter("issuer", str, description="发文机关全称"),
     OpenApiParameter("status", str, enum=[c[0] for c in RegulationFilterForm.base_fields["status"]
                                           .choices if c[0]]),
-    OpenApiParameter("year", int, description="发布年份"),
+    int_param("year", 1949, 2100, "发布年份"),
     OpenApiParameter("promulgated_after", OpenApiTypes.DATE),
     OpenApiParameter("promulgated_before", OpenApiTypes.DATE),
     OpenApiParameter("has_full_text", bool),
     OpenApiParameter("ordering", str, enum=sorted(ORDERING)),
-    OpenApiParameter("page", int),
-    OpenApiParameter("page_size", int, description="1–100"),
+    *PAGE_PARAMS,
 ]
 CLAUSE_NUMBER = OpenApiParameter("number", str, OpenApiParameter.PATH,
                                  description="38、第38条、第三十八条、三十八，或 10-1 表示第十条之一")
@@ -80,6 +85,7 @@ class RegulationListView(GenericAPIView):
     @extend_schema(parameters=LIST_PARAMS, responses={200: RegulationSerializer(many=True),
                                                       **READ_ERRORS})
     def get(self, request):
+        reject_empty(request, allowed=("q", "issuer"))
         data = request.query_params.copy()
         if "ordering" in data:
             if data["ordering"] not in ORDERING:
@@ -152,7 +158,7 @@ class ClauseListView(GenericAPIView):
     queryset = Clause.objects.all()
     serializer_class = ClauseSerializer
 
-    @extend_schema(parameters=[OpenApiParameter("page", int), OpenApiParameter("page_size", int)],
+    @extend_schema(parameters=PAGE_PARAMS,
                    responses={200: ClauseSerializer(many=True), **READ_ERRORS})
     def get(self, request, slug):
         regulation = _regulation(slug)
@@ -221,7 +227,7 @@ class IssuerListView(GenericAPIView):
     http_method_names = ["get", "head", "options"]
     serializer_class = IssuerSerializer
 
-    @extend_schema(parameters=[OpenApiParameter("page", int), OpenApiParameter("page_size", int)],
+    @extend_schema(parameters=PAGE_PARAMS,
                    responses={200: IssuerSerializer(many=True), **READ_ERRORS})
     def get(self, request):
         page = self.paginate_queryset(selectors.issuer_list())

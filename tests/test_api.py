@@ -1,0 +1,237 @@
+"""The JSON API: every endpoint, filters, number forms, auth, validation, throttling, caching."""
+
+from urllib.parse import quote
+
+import pytest
+from django.contrib.auth.models import Permission, User
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from apps.policies.models import Clause, Regulation
+
+pytestmark = pytest.mark.django_db
+LAW = "/api/v1/regulations/" + quote("电子商务法-2018-08-31") + "/"
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+@pytest.fixture
+def editor_client():
+    user = User.objects.create_user("editor")
+    user.user_permissions.set(Permission.objects.filter(
+        content_type__app_label="policies", codename__regex=r"^(add|change|delete)_"))
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    return client
+
+
+def _error(response, status):
+    assert response.status_code == status, response.content
+    body = response.json()["error"]
+    assert body["code"] and body["message"] and isinstance(body["fields"], dict)
+    return body
+
+
+def test_regulation_list_shape_and_pagination(api):
+    data = api.get("/api/v1/regulations/?page_size=3").json()
+    assert data["count"] == Regulation.objects.count()
+    assert len(data["results"]) == 3 and data["next"] and data["previous"] is None
+    item = data["results"][0]
+    assert set(item) >= {"slug", "title", "short_title", "doc_number", "level", "issuers",
+                         "promulgated_on", "effective_on", "status", "clause_count", "url"}
+
+
+@pytest.mark.parametrize(("params", "check"), [
+    ("level=行政法规", lambda r: r["level"] == "行政法规"),
+    ("status=已修改", lambda r: r["status"] == "已修改"),
+    ("issuer=国务院", lambda r: "国务院" in r["issuers"]),
+    ("year=2018", lambda r: r["promulgated_on"].startswith("2018")),
+    ("q=电子商务", lambda r: "电子商务" in r["title"] + r["short_title"] + r["doc_number"]),
+    ("promulgated_after=2020-01-01", lambda r: r["promulgated_on"] >= "2020-01-01"),
+    ("promulgated_before=2015-01-01", lambda r: r["promulgated_on"] <= "2015-01-01"),
+    ("has_full_text=true", lambda r: r["clause_count"] > 0),
+])
+def test_regulation_list_filters(api, params, check):
+    results = api.get(f"/api/v1/regulations/?{params}&page_size=100").json()["results"]
+    assert results and all(check(r) for r in results)
+    assert len(results) < Regulation.objects.count()
+
+
+def test_regulation_list_ordering(api):
+    results = api.get("/api/v1/regulations/?ordering=title&page_size=100").json()["results"]
+    titles = [r["title"] for r in results]
+    assert titles == sorted(titles)
+    results = api.get("/api/v1/regulations/?ordering=-promulgated_on&page_size=100").json()
+    dates = [r["promulgated_on"] for r in results["results"] if r["promulgated_on"]]
+    assert dates == sorted(dates, reverse=True)
+
+
+@pytest.mark.parametrize("params", ["level=不存在", "year=abc", "page=0", "page=x", "page_size=0",
+                                    "page_size=1000000", "ordering=nope",
+                                    "promulgated_after=2020-13-40", "has_full_text=maybe",
+                                    "status=", "year="])
+def test_bad_list_parameters_are_400(api, params):
+    _error(api.get(f"/api/v1/regulations/?{params}"), 400)
+
+
+def test_an_empty_date_range_is_an_empty_list(api):
+    data = api.get("/api/v1/regulations/?promulgated_after=2020-01-01&promulgated_before=2019-01-01")
+    assert data.status_code == 200 and data.json()["count"] == 0
+
+
+def test_page_past_the_end_is_404_and_absurd_pages_are_400(api):
+    assert _error(api.get("/api/v1/regulations/?page=5000"), 404)["fields"]["page"]
+    assert _error(api.get("/api/v1/regulations/?page=1000000000"), 400)["fields"]["page"]
+
+
+def test_regulation_detail_with_toc_and_source(api):
+    data = api.get(LAW).json()
+    assert data["title"] == "中华人民共和国电子商务法" and data["clause_count"] == 89
+    chapters = data["toc"]
+    assert len(chapters) == 7 and chapters[1]["children"][0]["title"] == "第一节 一般规定"
+    keys = [key for chapter in chapters for entry in [chapter, *chapter["children"]]
+            for key in entry["clauses"]]
+    assert keys == [str(n) for n in range(1, 90)]
+    assert "source_article" in data
+
+
+def test_unknown_slug_and_clause_are_404(api):
+    _error(api.get("/api/v1/regulations/nope/"), 404)
+    _error(api.get(LAW + "clauses/999/"), 404)
+    _error(api.get(LAW + "clauses/abc/"), 404)
+
+
+@pytest.mark.parametrize("number", ["38", quote("第38条"), quote("第三十八条"), quote("三十八"),
+                                    quote("３８")])
+def test_clause_number_forms(api, number):
+    data = api.get(LAW + f"clauses/{number}/").json()
+    assert data["label"] == "第三十八条" and data["number"] == 38
+    assert data["paragraphs"] == data["text"].split("\n")
+    assert data["chapter"] == "第二章 电子商务经营者"
+
+
+def test_clause_citations_and_cited_by(api):
+    data = api.get(LAW + "clauses/44/").json()
+    resolved = [c for c in data["citations"] if c["resolved"]]
+    assert [c["target_number"] for c in resolved][:2] == [42, 43]
+    assert resolved[0]["clause_url"].endswith("/clauses/42/")
+    cited = api.get(LAW + "clauses/42/").json()["cited_by"]
+    assert any(c["number"] == 44 for c in cited)
+
+
+def test_clause_list_in_order(api):
+    data = api.get(LAW + "clauses/?page_size=100").json()
+    assert data["count"] == 89
+    assert [c["number"] for c in data["results"]] == list(range(1, 90))
+
+
+def test_publications_articles_issuers(api):
+    pubs = api.get("/api/v1/publications/").json()
+    issuers = api.get("/api/v1/issuers/?page_size=100").json()["results"]
+    counts = {i["name"]: i["regulation_count"] for i in issuers}
+    assert counts["全国人民代表大会常务委员会"] == Regulation.objects.filter(
+        issuers__name="全国人民代表大会常务委员会").count()
+    if pubs["count"]:
+        publication = pubs["results"][0]["id"]
+        articles = api.get(f"/api/v1/articles/?publication={publication}&page_size=100").json()
+        assert articles["count"] == pubs["results"][0]["article_count"]
+        assert all(a["publication"] == publication for a in articles["results"])
+    _error(api.get("/api/v1/articles/?publication=abc"), 400)
+
+
+def test_search_endpoint(api):
+    data = api.get("/api/v1/search/", {"q": '"平台内经营者"', "type": "clause"}).json()
+    assert data["count"] > 0
+    first = data["results"][0]
+    assert first["type"] == "clause" and "<mark>平台内经营者</mark>" in first["highlight"]
+    assert first["regulation"]["slug"] and first["number"] and first["label"] and first["text"]
+    assert set(data["facets"]) == {"type", "issuer", "level", "status", "year"}
+    assert data["facets"]["type"] == [{"value": "clause", "count": data["count"]}]
+    _error(api.get("/api/v1/search/", {"year": "20x8"}), 400)
+    _error(api.get("/api/v1/search/", {"type": "nope"}), 400)
+    _error(api.get("/api/v1/search/", {"q": "平台", "page": 999}), 404)
+    _error(api.get("/api/v1/search/", {"q": "平台", "page": 10**9}), 400)
+    _error(api.get("/api/v1/search/", {"status": ""}), 400)
+
+
+def test_anonymous_and_read_only_users_cannot_write(api):
+    _error(api.post("/api/v1/regulations/", {"title": "x", "level": "法律"}, format="json"), 401)
+    _error(api.delete(LAW), 401)
+    reader = User.objects.create_user("reader")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=reader).key}")
+    _error(api.patch(LAW, {"status": "已废止"}, format="json"), 403)
+    api.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
+    _error(api.get("/api/v1/regulations/"), 401)
+
+
+def test_revoked_token_is_refused(editor_client):
+    Token.objects.all().delete()
+    _error(editor_client.patch(LAW, {"status": "已废止"}, format="json"), 401)
+
+
+def test_editor_creates_updates_and_deletes(editor_client):
+    response = editor_client.post("/api/v1/regulations/", {
+        "title": "测试管理办法", "level": "部门规章", "issuers": ["测试部", "另一部"],
+        "promulgated_on": "2024-01-01", "effective_on": "2024-03-01"}, format="json")
+    assert response.status_code == 201, response.content
+    slug = response.json()["slug"]
+    base = "/api/v1/regulations/" + quote(slug) + "/"
+    assert editor_client.get(base).json()["issuers"] == ["另一部", "测试部"]
+    created = editor_client.post(base + "clauses/", {"number": 1, "text": "第一款。\n第二款。"},
+                                 format="json")
+    assert created.status_code == 201 and created.json()["label"] == "第一条"
+    assert created.json()["paragraphs"] == ["第一款。", "第二款。"]
+    duplicate = editor_client.post(base + "clauses/", {"number": 1, "text": "重复"}, format="json")
+    assert "已存在" in _error(duplicate, 400)["message"]
+    editor_client.post(base + "clauses/", {"number": 1, "suffix": "之一", "text": "插入"},
+                       format="json")
+    numbers = [c["label"] for c in editor_client.get(base + "clauses/").json()["results"]]
+    assert numbers == ["第一条", "第一条之一"]
+    patched = editor_client.patch(base + "clauses/1/", {"text": "改过的。"}, format="json")
+    assert patched.json()["text"] == "改过的。"
+    assert editor_client.delete(base + "clauses/" + quote("第一条之一") + "/").status_code == 204
+    assert editor_client.delete(base).status_code == 204
+    _error(editor_client.get(base), 404)
+    assert not Clause.objects.filter(regulation__slug=slug).exists()
+
+
+def test_write_validation(editor_client):
+    body = _error(editor_client.post("/api/v1/regulations/", {
+        "title": "日期倒置办法", "level": "部门规章", "promulgated_on": "2024-05-01",
+        "effective_on": "2024-01-01"}, format="json"), 400)
+    assert "effective_on" in body["fields"]
+    assert "level" in _error(editor_client.post("/api/v1/regulations/", {
+        "title": "x", "level": "天条"}, format="json"), 400)["fields"]
+    assert "number" in _error(editor_client.post(LAW + "clauses/", {
+        "number": 0, "text": "x"}, format="json"), 400)["fields"]
+    _error(editor_client.post("/api/v1/regulations/", "not json", content_type="application/json"),
+           400)
+
+
+def test_method_not_allowed(api):
+    _error(api.post("/api/v1/search/"), 405)
+
+
+def test_conditional_requests(api):
+    first = api.get(LAW)
+    assert first["ETag"] and first["Last-Modified"]
+    assert api.get(LAW, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    assert api.get(LAW, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]).status_code == 304
+    assert api.get(LAW, HTTP_IF_NONE_MATCH='"other"').status_code == 200
+    clause = api.get(LAW + "clauses/38/")
+    assert api.get(LAW + "clauses/38/", HTTP_IF_NONE_MATCH=clause["ETag"]).status_code == 304
+
+
+def test_anonymous_reads_are_throttled(api, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK,
+                               "DEFAULT_THROTTLE_RATES": {"anon": "3/minute", "user": "100/minute"}}
+    statuses = [api.get("/api/v1/issuers/").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    assert "秒后重试" in _error(api.get("/api/v1/issuers/"), 429)["message"]
+    cache.clear()
