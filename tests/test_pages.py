@@ -1,0 +1,132 @@
+"""Server-rendered pages through Django's test client: content, errors, escaping, query counts."""
+
+from urllib.parse import quote
+
+import pytest
+from django.contrib.auth.models import User
+
+from apps.documents.models import Article, Publication
+from apps.policies import services
+from apps.policies.models import Citation, Clause, IssuingBody, Regulation
+
+pytestmark = pytest.mark.django_db
+LAW = "/regulations/" + quote("电子商务法-2018-08-31") + "/"
+
+
+def test_every_clause_is_reachable_from_its_regulations_table_of_contents(client):
+    for regulation in Regulation.objects.filter(has_full_text=True):
+        html = client.get(regulation.get_absolute_url()).content.decode()
+        toc = html.split('<nav class="toc"', 1)[1].split("</nav>", 1)[0] if regulation.clauses.exists() else ""
+        for clause in regulation.clauses.all():
+            assert f'href="#c-{clause.key}"' in toc, (regulation.title, clause.label)
+            assert f'id="c-{clause.key}"' in html
+
+
+def test_home_shows_counts_and_entry_points(client):
+    html = client.get("/").content.decode()
+    assert f"<strong>{Clause.objects.count()}</strong> 条条文" in html
+    assert "?level=" in html and "?issuer=" in html and "?year=" in html
+
+
+def test_regulation_page_metadata_toc_and_citation_links(client):
+    html = client.get(LAW).content.decode()
+    assert "中华人民共和国电子商务法" in html and "第一章 总则" in html
+    assert "第九条—第二十六条" in html  # 第一节 range
+    assert 'class="cite" href="' in html  # 本法第X条 links in the full text
+    assert "2019年1月1日" in html
+
+
+def test_clause_page_redirects_every_number_form_to_one_address(client):
+    for typed in ("第38条", "第三十八条", "三十八", "３８"):
+        response = client.get(LAW + "clauses/" + quote(typed) + "/")
+        assert response.status_code == 302 and response["Location"].endswith("/clauses/38/")
+    response = client.get(LAW + "?n=" + quote("第三十八条"))
+    assert response.status_code == 302 and quote(response["Location"], safe="/%").endswith(
+        quote("第三十八条") + "/")
+
+
+def test_clause_page_content(client):
+    html = client.get(LAW + "clauses/44/").content.decode()
+    assert "《中华人民共和国电子商务法》第四十四条" in html
+    assert html.count('class="cite"') >= 2
+    assert 'rel="prev"' in html and 'rel="next"' in html
+
+
+def test_missing_things_are_404(client):
+    assert client.get(LAW + "clauses/999/").status_code == 404
+    assert "第八十九条" in client.get(LAW + "clauses/999/").content.decode()
+    assert client.get("/regulations/nope/").status_code == 404
+    assert client.get("/publications/999999/").status_code == 404
+    assert client.get("/articles/999999/").status_code == 404
+
+
+@pytest.mark.parametrize("params", ["page=abc", "page=1000000000", "page=0", "level=nope",
+                                    "year=abc", "has_full_text=maybe"])
+def test_bad_list_parameters_are_4xx(client, params):
+    response = client.get(f"/regulations/?{params}")
+    assert 400 <= response.status_code < 500
+    assert "有误" in response.content.decode() or "超出" in response.content.decode()
+
+
+@pytest.mark.parametrize("params", ["page=abc", "page=1000000000", "page_size=0",
+                                    "page_size=1000000", "type=nope", "year=20x8",
+                                    "q=%E5%B9%B3%E5%8F%B0&page=999"])
+def test_bad_search_parameters_are_400(client, params):
+    response = client.get(f"/search/?{params}")
+    assert response.status_code == 400
+    assert "检索条件有误" in response.content.decode()
+
+
+def test_script_in_the_query_is_escaped(client):
+    payload = '<script>alert("x")</script>'
+    for url in ("/search/?q=" + quote(payload), "/regulations/?q=" + quote(payload),
+                "/search/?issuer=" + quote(payload)):
+        html = client.get(url).content.decode()
+        assert payload not in html
+        assert "&lt;script&gt;" in html
+
+
+def test_security_headers(client):
+    response = client.get("/")
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert "<script>" not in response.content.decode().replace('<script src=', '')
+
+
+@pytest.mark.parametrize("url", ["/", "/regulations/", LAW, LAW + "clauses/38/",
+                                 "/search/?q=" + quote("平台内经营者"), "/publications/",
+                                 "/api/v1/regulations/", "/api/v1/regulations/"
+                                 + quote("电子商务法-2018-08-31") + "/",
+                                 "/api/v1/regulations/" + quote("电子商务法-2018-08-31")
+                                 + "/clauses/38/", "/api/v1/search/?q=" + quote("平台")])
+def test_pages_do_not_query_per_row(client, django_assert_max_num_queries, url):
+    with django_assert_max_num_queries(25):
+        assert client.get(url).status_code == 200
+
+
+def test_admin_shows_every_model_and_edits_a_clause(client, django_capture_on_commit_callbacks):
+    admin = User.objects.create_superuser("admin", password="pw-for-tests-only")
+    client.force_login(admin)
+    for model in (Regulation, Clause, Citation, IssuingBody, Publication, Article):
+        url = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+        assert client.get(url).status_code == 200, url
+        assert client.get(url + "?q=" + quote("电子")).status_code == 200
+    clause = Clause.objects.get(regulation__title="中华人民共和国电子商务法", number=38)
+    page = client.get(f"/admin/policies/clause/{clause.pk}/change/")
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    data = {name: form[name].value() for name in form.fields}
+    data = {k: ("" if v is None else v) for k, v in data.items()}
+    original = clause.text
+    data["text"] = original + "\n编辑新增的一款。"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/admin/policies/clause/{clause.pk}/change/", data)
+    assert response.status_code == 302
+    clause.refresh_from_db()
+    assert clause.paragraphs[-1] == "编辑新增的一款。"
+    from apps.search.selectors import search_documents
+
+    assert search_documents(query='"编辑新增的一款"').results[0].clause == clause
+    with django_capture_on_commit_callbacks(execute=True):  # the index outlives the rollback
+        services.clause_update(clause=clause, text=original)
