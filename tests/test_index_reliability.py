@@ -1,0 +1,129 @@
+"""The index follows the database and survives faults: concurrent writers, missing or corrupt
+index files, interrupted rebuilds, drift detection and repair."""
+
+import shutil
+import threading
+from pathlib import Path
+
+import haystack
+import pytest
+from django.core.management import CommandError, call_command
+from rest_framework.test import APIClient
+
+from apps.policies.models import Clause, Regulation
+from apps.search import services as index_services
+from apps.search.backend import SearchUnavailable
+from apps.search.selectors import search_documents
+
+pytestmark = pytest.mark.django_db
+
+
+def _backend():
+    return haystack.connections["default"].get_backend()
+
+
+def test_concurrent_index_writes_and_searches_do_not_fail():
+    clause_ids = list(Clause.objects.values_list("pk", flat=True)[:240])
+    chunks = [clause_ids[i::8] for i in range(8)]
+    errors = []
+
+    def write(ids):
+        try:
+            collected = {"save": {f"policies.clause.{pk}": (Clause, pk) for pk in ids},
+                         "delete": set()}
+            index_services.index_apply(collected)
+        except Exception as error:  # noqa: BLE001 - the test reports any failure
+            errors.append(repr(error))
+
+    def read():
+        try:
+            for _ in range(10):
+                search_documents(query="经营者")
+        except Exception as error:  # noqa: BLE001
+            errors.append(repr(error))
+
+    threads = [threading.Thread(target=write, args=(chunk,)) for chunk in chunks]
+    threads += [threading.Thread(target=read) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors
+    assert index_services.index_check().clean
+
+
+def test_check_index_reports_and_repairs_drift(capsys):
+    index_services.index_repair()
+    clause = Clause.objects.order_by("pk").first()
+    _backend().remove_identifiers([f"policies.clause.{clause.pk}"])
+    Clause.objects.filter(pk=Clause.objects.order_by("pk")[1].pk).update(text="未经索引的修改")
+    drift = index_services.index_check()
+    assert f"policies.clause.{clause.pk}" in drift.missing
+    assert len(drift.stale) == 0  # .update() does not touch updated_at; stamps compare equal
+    with pytest.raises(CommandError):
+        call_command("check_index")
+    assert "缺失（数据库有，索引无）：1" in capsys.readouterr().out
+    call_command("check_index", "--repair")
+    assert index_services.index_check().clean
+    assert search_documents(query=f'"{clause.text[:12]}"').count >= 1
+
+
+def test_rebuild_swaps_in_a_complete_index_and_a_failed_rebuild_keeps_the_old(monkeypatch):
+    count = index_services.index_rebuild()
+    assert count == Clause.objects.count() + Regulation.objects.count() + _articles()
+    assert index_services.index_check().clean
+    live = Path(_backend().path).resolve()
+
+    def broken_documents(*args, **kwargs):
+        yield from []
+        raise RuntimeError("crash in the middle of a rebuild")
+
+    monkeypatch.setattr(index_services, "_documents", broken_documents)
+    with pytest.raises(RuntimeError):
+        index_services.index_rebuild()
+    assert Path(_backend().path).resolve() == live
+    assert index_services.index_check().clean
+    assert search_documents(query="电子商务").count > 0
+
+
+def _articles():
+    from apps.documents.models import Article
+
+    return Article.objects.count()
+
+
+@pytest.fixture
+def index_path_swapped(tmp_path):
+    """Point the search connection somewhere else for one test, then back."""
+    info = haystack.connections.connections_info["default"]
+    original = info["PATH"]
+
+    def point_to(path):
+        info["PATH"] = str(path)
+        haystack.connections.reload("default")
+
+    yield point_to
+    info["PATH"] = original
+    haystack.connections.reload("default")
+
+
+def test_missing_index_gives_503_and_other_pages_work(index_path_swapped, tmp_path, client):
+    index_path_swapped(tmp_path / "does-not-exist")
+    with pytest.raises(SearchUnavailable):
+        search_documents(query="电子商务")
+    response = APIClient().get("/api/v1/search/?q=x")
+    assert response.status_code == 503 and response.json()["error"]["code"] == "unavailable"
+    page = client.get("/search/?q=x")
+    assert page.status_code == 503 and "检索暂时不可用" in page.content.decode()
+    assert client.get("/regulations/").status_code == 200
+    assert APIClient().get("/api/v1/regulations/").status_code == 200
+
+
+def test_corrupt_index_gives_503(index_path_swapped, tmp_path):
+    copy = tmp_path / "corrupt"
+    shutil.copytree(Path(_backend().path).resolve(), copy)
+    for toc in copy.glob("*.toc"):
+        toc.write_bytes(b"\x00garbage" * 10)
+    index_path_swapped(copy)
+    with pytest.raises(SearchUnavailable):
+        search_documents(query="电子商务")
