@@ -85,7 +85,7 @@ def index_sync_paused():
         collected = signals.resume()
     if collected["save"] or collected["delete"]:
         # Runs at once in autocommit mode; inside an outer transaction, only if it commits.
-        transaction.on_commit(lambda: index_apply(collected))
+        transaction.on_commit(lambda: index_apply(collected), robust=True)
 
 
 # ---------------------------------------------------------------- rebuild, check, repair

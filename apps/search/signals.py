@@ -82,7 +82,9 @@ class IndexSyncSignalProcessor(BaseSignalProcessor):
             pending["save"].pop(identifier, None)
             pending["delete"].add(identifier)
         if not is_paused():
-            transaction.on_commit(self._flush)
+            # robust: a failing index write is logged (check_index --repair mends it), the
+            # committed database write still succeeds.
+            transaction.on_commit(self._flush, robust=True)
 
     def _flush(self) -> None:
         if is_paused():
