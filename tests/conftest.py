@@ -27,7 +27,7 @@ def search_index_dir(tmp_path_factory):
 def django_db_setup(django_db_setup, django_db_blocker, search_index_dir):
     """The bundled corpus, ingested once for the whole session (tests read it, and roll back)."""
     with django_db_blocker.unblock():
-        report = corpus_ingest(paths=[settings.CORPUS_DIR / "laws"])
+        report = corpus_ingest(paths=[settings.CORPUS_DIR])
     failed = [(f.path, f.message) for f in report.failed]
     assert not failed, failed
 
@@ -49,7 +49,7 @@ def live_site(tmp_path_factory):
            "DATABASE_URL": f"sqlite:///{workdir / 'db.sqlite3'}",
            "SEARCH_URL": f"whoosh://{workdir / 'index'}", "API_ANON_THROTTLE": "100000/minute"}
     python = sys.executable
-    commands = (["migrate", "-v0"], ["ingest", "-v0", "fixtures/corpus/laws"],
+    commands = (["migrate", "-v0"], ["ingest", "-v0"],
                 ["collectstatic", "--noinput", "-v0"])
     for command in commands:
         subprocess.run([python, "manage.py", *command], cwd=ROOT, env=env, check=True)

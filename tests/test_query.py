@@ -1,7 +1,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from apps.search.analysis import char_grams, cut_words, phrase_grams
+from apps.search.analysis import BigramTokenizer, CharTokenizer, cut_words, phrase_grams
 from apps.search.highlight import highlight
 from apps.search.normalize import fold
 from apps.search.query import MAX_QUERY_CHARS, ArticleRef, Term, parse_query
@@ -78,9 +78,11 @@ def test_fold_keeps_length_and_simplifies():
     assert folded == "中华人民共和国电子商务法 abc123 "
 
 
-def test_char_grams_and_phrase_grams_agree():
-    grams = {g for _, g in char_grams("电子 商务经营者")}
-    assert {"电子", "子商", "商务", "电"} <= grams
+def test_character_tokenizers_skip_spaces_and_number_positions():
+    bigrams = [(t.text, t.pos) for t in BigramTokenizer()("电子 商务", positions=True)]
+    assert bigrams == [("电子", 0), ("子商", 1), ("商务", 2)]
+    assert [t.text for t in CharTokenizer()("電 子")] == ["电", "子"]
+    assert [t.text for t in BigramTokenizer()("电子商务", tokenize=False)] == ["电子商务"]
     assert phrase_grams("電子商務") == ["电子", "子商", "商务"]
     assert phrase_grams("法") == ["法"]
 

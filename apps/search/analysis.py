@@ -80,30 +80,24 @@ class JiebaTokenizer(Tokenizer):
             yield token
 
 
-def char_grams(text: str) -> list[tuple[int, str]]:
-    """(position, gram) pairs: every character, and every pair of neighbouring characters.
-
-    Spaces are skipped and do not take a position, so '2014 年' matches '2014年'.
-    """
-    folded = [ch for ch in fold(text) if ch != " "]
-    grams = []
-    for index, char in enumerate(folded):
-        grams.append((index, char))
-        if index + 1 < len(folded):
-            grams.append((index, char + folded[index + 1]))
-    return grams
+def _compact(text: str) -> list[str]:
+    """Folded characters without spaces: '2014 年' and '2014年' read the same."""
+    return [ch for ch in fold(text) if ch != " "]
 
 
 def phrase_grams(text: str) -> list[str]:
     """The bigrams that, at consecutive positions, spell the text (a single character: itself)."""
-    folded = [ch for ch in fold(text) if ch != " "]
-    if len(folded) <= 1:
-        return folded
-    return [folded[i] + folded[i + 1] for i in range(len(folded) - 1)]
+    chars = _compact(text)
+    if len(chars) <= 1:
+        return chars
+    return [chars[i] + chars[i + 1] for i in range(len(chars) - 1)]
 
 
-class CharGramTokenizer(Tokenizer):
-    """Characters and character bigrams at character positions, for exact substring matching."""
+class _GramTokenizer(Tokenizer):
+    """Base for the two character tokenizers; subclasses say which grams a text yields."""
+
+    def grams(self, chars: list[str]):
+        raise NotImplementedError
 
     def __call__(self, value, positions=False, chars=False, keeporiginal=False,
                  removestops=True, start_pos=0, start_char=0, tokenize=True, mode="",
@@ -116,7 +110,7 @@ class CharGramTokenizer(Tokenizer):
                 token.pos = start_pos
             yield token
             return
-        for position, gram in char_grams(value):
+        for position, gram in self.grams(_compact(value)):
             token.text = gram
             token.boost = 1.0
             token.stopped = False
@@ -125,9 +119,27 @@ class CharGramTokenizer(Tokenizer):
             yield token
 
 
+class BigramTokenizer(_GramTokenizer):
+    """Overlapping character bigrams at character positions: a phrase of them is a substring."""
+
+    def grams(self, chars):
+        return ((i, chars[i] + chars[i + 1]) for i in range(len(chars) - 1))
+
+
+class CharTokenizer(_GramTokenizer):
+    """Single characters, for one-character queries (no positions are needed)."""
+
+    def grams(self, chars):
+        return enumerate(chars)
+
+
 def WordAnalyzer():  # noqa: N802 - Whoosh's analyzer factories are named like classes
     return JiebaTokenizer()
 
 
-def CharGramAnalyzer():  # noqa: N802
-    return CharGramTokenizer()
+def BigramAnalyzer():  # noqa: N802
+    return BigramTokenizer()
+
+
+def CharAnalyzer():  # noqa: N802
+    return CharTokenizer()
