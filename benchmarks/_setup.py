@@ -10,8 +10,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def throwaway_django(prefix: str) -> Path:
     workdir = Path(tempfile.mkdtemp(prefix=prefix))
-    os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL",
-                                                f"sqlite:///{workdir / 'bench.sqlite3'}")
+    os.environ["DATABASE_URL"] = os.environ.get(
+        "BENCH_DATABASE_URL", f"sqlite:///{workdir / 'bench.sqlite3'}"
+    )
     os.environ["SEARCH_URL"] = f"whoosh://{workdir / 'index'}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     sys.path.insert(0, str(ROOT))

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _setup import ROOT, throwaway_django  # noqa: E402
+from _setup import throwaway_django  # noqa: E402
 
 CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 
@@ -65,8 +65,10 @@ def main():
     report = corpus_ingest(paths=paths)
     ingest_seconds = time.perf_counter() - started
     clauses = list(Clause.objects.order_by("pk"))
-    print(f"corpus: {len(clauses)} clauses from {len(report.files)} files "
-          f"({len(report.failed)} failed), ingested and indexed in {ingest_seconds:.1f} s")
+    print(
+        f"corpus: {len(clauses)} clauses from {len(report.files)} files "
+        f"({len(report.failed)} failed), ingested and indexed in {ingest_seconds:.1f} s"
+    )
 
     naive = NaiveIndex(str(workdir / "naive"))
     naive_seconds = naive.build((c.pk, c.text) for c in clauses)
@@ -80,10 +82,22 @@ def main():
 
     figures = {}
     for mode in ("unquoted", "quoted"):
-        ours = {"top10": 0, "top10_distinct": 0, "anywhere": 0, "precise": 0, "returned": 0,
-                "times": []}
-        base = {"top10": 0, "top10_distinct": 0, "anywhere": 0, "precise": 0, "returned": 0,
-                "times": []}
+        ours = {
+            "top10": 0,
+            "top10_distinct": 0,
+            "anywhere": 0,
+            "precise": 0,
+            "returned": 0,
+            "times": [],
+        }
+        base = {
+            "top10": 0,
+            "top10_distinct": 0,
+            "anywhere": 0,
+            "precise": 0,
+            "returned": 0,
+            "times": [],
+        }
         for clause, text in samples:
             query = f'"{text}"' if mode == "quoted" else text
             t = time.perf_counter()
@@ -92,8 +106,9 @@ def main():
             top = [hit.clause.pk for hit in page.results]
             ours["top10"] += clause.pk in top
             ours["top10_distinct"] += clause.pk in top and holders[text] <= 10
-            ours["anywhere"] += clause.pk in top or _anywhere(search_documents, query, clause.pk,
-                                                             page.count)
+            ours["anywhere"] += clause.pk in top or _anywhere(
+                search_documents, query, clause.pk, page.count
+            )
             ours["returned"] += len(top)
             ours["precise"] += sum(text in texts[pk] for pk in top)
             t = time.perf_counter()
@@ -111,7 +126,8 @@ def main():
                 "recall_top10_distinctive": round(100 * data["top10_distinct"] / distinct, 2),
                 "recall_any_rank": round(100 * data["anywhere"] / n, 2),
                 "precision_top10": round(100 * data["precise"] / data["returned"], 2)
-                if data["returned"] else None,
+                if data["returned"]
+                else None,
                 "p50_ms": round(percentile(data["times"], 0.5), 1),
                 "p95_ms": round(percentile(data["times"], 0.95), 1),
                 "mean_ms": round(statistics.mean(data["times"]) * 1000, 1),
@@ -121,18 +137,24 @@ def main():
     figures["distinctive_samples"] = distinct
     figures["seed"] = args.seed
 
-    print(f"\n{len(samples)} substrings of 2–12 Chinese characters, seed {args.seed}; "
-          f"{distinct} of them occur in at most 10 clauses (distinctive)\n")
-    header = (f"{'mode':<10}{'engine':<8}{'recall@10':>11}{'r@10 dist.':>12}{'recall(any)':>13}"
-              f"{'precision@10':>14}{'p50 ms':>9}{'p95 ms':>9}")
+    print(
+        f"\n{len(samples)} substrings of 2–12 Chinese characters, seed {args.seed}; "
+        f"{distinct} of them occur in at most 10 clauses (distinctive)\n"
+    )
+    header = (
+        f"{'mode':<10}{'engine':<8}{'recall@10':>11}{'r@10 dist.':>12}{'recall(any)':>13}"
+        f"{'precision@10':>14}{'p50 ms':>9}{'p95 ms':>9}"
+    )
     print(header)
     print("-" * len(header))
     for mode in ("unquoted", "quoted"):
         for name in ("ours", "naive"):
             f = figures[f"{mode}.{name}"]
-            print(f"{mode:<10}{name:<8}{f['recall_top10']:>10}%"
-                  f"{f['recall_top10_distinctive']:>11}%{f['recall_any_rank']:>12}%"
-                  f"{str(f['precision_top10']) + '%':>14}{f['p50_ms']:>9}{f['p95_ms']:>9}")
+            print(
+                f"{mode:<10}{name:<8}{f['recall_top10']:>10}%"
+                f"{f['recall_top10_distinctive']:>11}%{f['recall_any_rank']:>12}%"
+                f"{str(f['precision_top10']) + '%':>14}{f['p50_ms']:>9}{f['p95_ms']:>9}"
+            )
     print(json.dumps(figures, ensure_ascii=False))
     if args.json:
         Path(args.json).write_text(json.dumps(figures, ensure_ascii=False, indent=2))

@@ -14,9 +14,16 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 CODES = {
-    400: "bad_request", 401: "not_authenticated", 403: "permission_denied", 404: "not_found",
-    405: "method_not_allowed", 406: "not_acceptable", 409: "conflict", 415: "unsupported_media_type",
-    429: "throttled", 503: "unavailable",
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "permission_denied",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    409: "conflict",
+    415: "unsupported_media_type",
+    429: "throttled",
+    503: "unavailable",
 }
 
 
@@ -43,8 +50,9 @@ def api_exception_handler(exc, context):
     if isinstance(exc, exceptions.ValidationError):
         detail = exc.detail
         if isinstance(detail, dict):
-            fields = {k: [str(m) for m in (v if isinstance(v, list) else [v])]
-                      for k, v in detail.items()}
+            fields = {
+                k: [str(m) for m in (v if isinstance(v, list) else [v])] for k, v in detail.items()
+            }
             message = "参数有误：" + "；".join(f"{k}: {' '.join(v)}" for k, v in fields.items())
         else:
             message = " ".join(str(m) for m in (detail if isinstance(detail, list) else [detail]))
@@ -60,15 +68,21 @@ def api_exception_handler(exc, context):
         message = f"不支持 {context['request'].method} 方法。"
     else:
         message = str(getattr(exc, "detail", exc))
-    response.data = {"error": {"code": CODES.get(response.status_code, "error"),
-                               "message": message, "fields": fields}}
+    response.data = {
+        "error": {
+            "code": CODES.get(response.status_code, "error"),
+            "message": message,
+            "fields": fields,
+        }
+    }
     return response
 
 
 def reject_empty(request, *, allowed: tuple[str, ...] = ()) -> None:
     """An empty value ('?status=') is an error, except for free-text parameters."""
-    empty = [name for name, value in request.query_params.items()
-             if value == "" and name not in allowed]
+    empty = [
+        name for name, value in request.query_params.items() if value == "" and name not in allowed
+    ]
     if empty:
         raise ApiError("参数不能为空：" + "、".join(empty), fields={n: ["不能为空"] for n in empty})
 
@@ -76,8 +90,10 @@ def reject_empty(request, *, allowed: tuple[str, ...] = ()) -> None:
 def raise_for_form(form) -> None:
     if not form.is_valid():
         fields = form.error_messages()
-        raise ApiError("参数有误：" + "；".join(f"{k}: {' '.join(v)}" for k, v in fields.items()),
-                       fields=fields)
+        raise ApiError(
+            "参数有误：" + "；".join(f"{k}: {' '.join(v)}" for k, v in fields.items()),
+            fields=fields,
+        )
 
 
 class Pagination(PageNumberPagination):
@@ -90,8 +106,10 @@ class Pagination(PageNumberPagination):
         if raw is None:
             return self.page_size
         if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
-            raise ApiError(f"page_size 应为 1 到 {self.max_page_size} 之间的整数。",
-                           fields={"page_size": ["超出范围"]})
+            raise ApiError(
+                f"page_size 应为 1 到 {self.max_page_size} 之间的整数。",
+                fields={"page_size": ["超出范围"]},
+            )
         return int(raw)
 
     def paginate_queryset(self, queryset, request, view=None):
@@ -101,7 +119,9 @@ class Pagination(PageNumberPagination):
         try:
             return super().paginate_queryset(queryset, request, view)
         except exceptions.NotFound:
-            raise ApiError("页码超出范围。", status_code=404, fields={"page": ["超出范围"]}) from None
+            raise ApiError(
+                "页码超出范围。", status_code=404, fields={"page": ["超出范围"]}
+            ) from None
 
 
 def conditional_response(request, *, last_modified: datetime | None, build) -> Response:
@@ -118,8 +138,9 @@ def conditional_response(request, *, last_modified: datetime | None, build) -> R
     if if_none_match:
         if etag in [tag.strip() for tag in if_none_match.split(",")] or if_none_match == "*":
             return _not_modified(response)
-    elif last_modified and (since := parse_http_date_safe(
-            request.headers.get("If-Modified-Since", ""))):
+    elif last_modified and (
+        since := parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+    ):
         if int(last_modified.timestamp()) <= since:
             return _not_modified(response)
     return response

@@ -16,8 +16,11 @@ urlpatterns = [
     path("v1/regulations/", RegulationListView.as_view(), name="regulation-list"),
     path("v1/regulations/<str:slug>/", RegulationDetailView.as_view(), name="regulation-detail"),
     path("v1/regulations/<str:slug>/clauses/", ClauseListView.as_view(), name="clause-list"),
-    path("v1/regulations/<str:slug>/clauses/<str:number>/", ClauseDetailView.as_view(),
-         name="clause-detail"),
+    path(
+        "v1/regulations/<str:slug>/clauses/<str:number>/",
+        ClauseDetailView.as_view(),
+        name="clause-detail",
+    ),
     path("v1/publications/", PublicationListView.as_view(), name="publication-list"),
     path("v1/articles/", ArticleListView.as_view(), name="article-list"),
     path("v1/issuers/", IssuerListView.as_view(), name="issuer-list"),

@@ -45,19 +45,39 @@ def _free_port() -> int:
 def live_site(tmp_path_factory):
     """gunicorn serving the bundled corpus from a throw-away SQLite database and index."""
     workdir = tmp_path_factory.mktemp("site")
-    env = {**os.environ, "VAR_DIR": str(workdir), "DEBUG": "0", "ALLOWED_HOSTS": "127.0.0.1",
-           "DATABASE_URL": f"sqlite:///{workdir / 'db.sqlite3'}",
-           "SEARCH_URL": f"whoosh://{workdir / 'index'}", "API_ANON_THROTTLE": "100000/minute"}
+    env = {
+        **os.environ,
+        "VAR_DIR": str(workdir),
+        "DEBUG": "0",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": f"sqlite:///{workdir / 'db.sqlite3'}",
+        "SEARCH_URL": f"whoosh://{workdir / 'index'}",
+        "API_ANON_THROTTLE": "100000/minute",
+    }
     python = sys.executable
-    commands = (["migrate", "-v0"], ["ingest", "-v0"],
-                ["collectstatic", "--noinput", "-v0"])
+    commands = (["migrate", "-v0"], ["ingest", "-v0"], ["collectstatic", "--noinput", "-v0"])
     for command in commands:
         subprocess.run([python, "manage.py", *command], cwd=ROOT, env=env, check=True)
     log = open(workdir / "server.log", "wb")  # noqa: SIM115 - closed after the server stops
     port = _free_port()
     server = subprocess.Popen(
-        [python, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1",
-         "--threads", "4"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        [
+            python,
+            "-m",
+            "gunicorn",
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            "--threads",
+            "4",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:

@@ -21,8 +21,11 @@ def api():
 @pytest.fixture
 def editor_client():
     user = User.objects.create_user("editor")
-    user.user_permissions.set(Permission.objects.filter(
-        content_type__app_label="policies", codename__regex=r"^(add|change|delete)_"))
+    user.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="policies", codename__regex=r"^(add|change|delete)_"
+        )
+    )
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
     return client
@@ -40,20 +43,34 @@ def test_regulation_list_shape_and_pagination(api):
     assert data["count"] == Regulation.objects.count()
     assert len(data["results"]) == 3 and data["next"] and data["previous"] is None
     item = data["results"][0]
-    assert set(item) >= {"slug", "title", "short_title", "doc_number", "level", "issuers",
-                         "promulgated_on", "effective_on", "status", "clause_count", "url"}
+    assert set(item) >= {
+        "slug",
+        "title",
+        "short_title",
+        "doc_number",
+        "level",
+        "issuers",
+        "promulgated_on",
+        "effective_on",
+        "status",
+        "clause_count",
+        "url",
+    }
 
 
-@pytest.mark.parametrize(("params", "check"), [
-    ("level=行政法规", lambda r: r["level"] == "行政法规"),
-    ("status=已修改", lambda r: r["status"] == "已修改"),
-    ("issuer=国务院", lambda r: "国务院" in r["issuers"]),
-    ("year=2018", lambda r: r["promulgated_on"].startswith("2018")),
-    ("q=电子商务", lambda r: "电子商务" in r["title"] + r["short_title"] + r["doc_number"]),
-    ("promulgated_after=2020-01-01", lambda r: r["promulgated_on"] >= "2020-01-01"),
-    ("promulgated_before=2015-01-01", lambda r: r["promulgated_on"] <= "2015-01-01"),
-    ("has_full_text=true", lambda r: r["clause_count"] > 0),
-])
+@pytest.mark.parametrize(
+    ("params", "check"),
+    [
+        ("level=行政法规", lambda r: r["level"] == "行政法规"),
+        ("status=已修改", lambda r: r["status"] == "已修改"),
+        ("issuer=国务院", lambda r: "国务院" in r["issuers"]),
+        ("year=2018", lambda r: r["promulgated_on"].startswith("2018")),
+        ("q=电子商务", lambda r: "电子商务" in r["title"] + r["short_title"] + r["doc_number"]),
+        ("promulgated_after=2020-01-01", lambda r: r["promulgated_on"] >= "2020-01-01"),
+        ("promulgated_before=2015-01-01", lambda r: r["promulgated_on"] <= "2015-01-01"),
+        ("has_full_text=true", lambda r: r["clause_count"] > 0),
+    ],
+)
 def test_regulation_list_filters(api, params, check):
     results = api.get(f"/api/v1/regulations/?{params}&page_size=100").json()["results"]
     assert results and all(check(r) for r in results)
@@ -69,16 +86,30 @@ def test_regulation_list_ordering(api):
     assert dates == sorted(dates, reverse=True)
 
 
-@pytest.mark.parametrize("params", ["level=不存在", "year=abc", "page=0", "page=x", "page_size=0",
-                                    "page_size=1000000", "ordering=nope",
-                                    "promulgated_after=2020-13-40", "has_full_text=maybe",
-                                    "status=", "year="])
+@pytest.mark.parametrize(
+    "params",
+    [
+        "level=不存在",
+        "year=abc",
+        "page=0",
+        "page=x",
+        "page_size=0",
+        "page_size=1000000",
+        "ordering=nope",
+        "promulgated_after=2020-13-40",
+        "has_full_text=maybe",
+        "status=",
+        "year=",
+    ],
+)
 def test_bad_list_parameters_are_400(api, params):
     _error(api.get(f"/api/v1/regulations/?{params}"), 400)
 
 
 def test_an_empty_date_range_is_an_empty_list(api):
-    data = api.get("/api/v1/regulations/?promulgated_after=2020-01-01&promulgated_before=2019-01-01")
+    data = api.get(
+        "/api/v1/regulations/?promulgated_after=2020-01-01&promulgated_before=2019-01-01"
+    )
     assert data.status_code == 200 and data.json()["count"] == 0
 
 
@@ -92,8 +123,12 @@ def test_regulation_detail_with_toc_and_source(api):
     assert data["title"] == "中华人民共和国电子商务法" and data["clause_count"] == 89
     chapters = data["toc"]
     assert len(chapters) == 7 and chapters[1]["children"][0]["title"] == "第一节 一般规定"
-    keys = [key for chapter in chapters for entry in [chapter, *chapter["children"]]
-            for key in entry["clauses"]]
+    keys = [
+        key
+        for chapter in chapters
+        for entry in [chapter, *chapter["children"]]
+        for key in entry["clauses"]
+    ]
     assert keys == [str(n) for n in range(1, 90)]
     assert "source_article" in data
 
@@ -104,8 +139,9 @@ def test_unknown_slug_and_clause_are_404(api):
     _error(api.get(LAW + "clauses/abc/"), 404)
 
 
-@pytest.mark.parametrize("number", ["38", quote("第38条"), quote("第三十八条"), quote("三十八"),
-                                    quote("３８")])
+@pytest.mark.parametrize(
+    "number", ["38", quote("第38条"), quote("第三十八条"), quote("三十八"), quote("３８")]
+)
 def test_clause_number_forms(api, number):
     data = api.get(LAW + f"clauses/{number}/").json()
     assert data["label"] == "第三十八条" and data["number"] == 38
@@ -132,8 +168,10 @@ def test_publications_articles_issuers(api):
     pubs = api.get("/api/v1/publications/").json()
     issuers = api.get("/api/v1/issuers/?page_size=100").json()["results"]
     counts = {i["name"]: i["regulation_count"] for i in issuers}
-    assert counts["全国人民代表大会常务委员会"] == Regulation.objects.filter(
-        issuers__name="全国人民代表大会常务委员会").count()
+    assert (
+        counts["全国人民代表大会常务委员会"]
+        == Regulation.objects.filter(issuers__name="全国人民代表大会常务委员会").count()
+    )
     if pubs["count"]:
         publication = pubs["results"][0]["id"]
         articles = api.get(f"/api/v1/articles/?publication={publication}&page_size=100").json()
@@ -173,21 +211,31 @@ def test_revoked_token_is_refused(editor_client):
 
 
 def test_editor_creates_updates_and_deletes(editor_client):
-    response = editor_client.post("/api/v1/regulations/", {
-        "title": "测试管理办法", "level": "部门规章", "issuers": ["测试部", "另一部"],
-        "promulgated_on": "2024-01-01", "effective_on": "2024-03-01"}, format="json")
+    response = editor_client.post(
+        "/api/v1/regulations/",
+        {
+            "title": "测试管理办法",
+            "level": "部门规章",
+            "issuers": ["测试部", "另一部"],
+            "promulgated_on": "2024-01-01",
+            "effective_on": "2024-03-01",
+        },
+        format="json",
+    )
     assert response.status_code == 201, response.content
     slug = response.json()["slug"]
     base = "/api/v1/regulations/" + quote(slug) + "/"
     assert editor_client.get(base).json()["issuers"] == ["另一部", "测试部"]
-    created = editor_client.post(base + "clauses/", {"number": 1, "text": "第一款。\n第二款。"},
-                                 format="json")
+    created = editor_client.post(
+        base + "clauses/", {"number": 1, "text": "第一款。\n第二款。"}, format="json"
+    )
     assert created.status_code == 201 and created.json()["label"] == "第一条"
     assert created.json()["paragraphs"] == ["第一款。", "第二款。"]
     duplicate = editor_client.post(base + "clauses/", {"number": 1, "text": "重复"}, format="json")
     assert "已存在" in _error(duplicate, 400)["message"]
-    editor_client.post(base + "clauses/", {"number": 1, "suffix": "之一", "text": "插入"},
-                       format="json")
+    editor_client.post(
+        base + "clauses/", {"number": 1, "suffix": "之一", "text": "插入"}, format="json"
+    )
     numbers = [c["label"] for c in editor_client.get(base + "clauses/").json()["results"]]
     assert numbers == ["第一条", "第一条之一"]
     patched = editor_client.patch(base + "clauses/1/", {"text": "改过的。"}, format="json")
@@ -199,16 +247,38 @@ def test_editor_creates_updates_and_deletes(editor_client):
 
 
 def test_write_validation(editor_client):
-    body = _error(editor_client.post("/api/v1/regulations/", {
-        "title": "日期倒置办法", "level": "部门规章", "promulgated_on": "2024-05-01",
-        "effective_on": "2024-01-01"}, format="json"), 400)
+    body = _error(
+        editor_client.post(
+            "/api/v1/regulations/",
+            {
+                "title": "日期倒置办法",
+                "level": "部门规章",
+                "promulgated_on": "2024-05-01",
+                "effective_on": "2024-01-01",
+            },
+            format="json",
+        ),
+        400,
+    )
     assert "effective_on" in body["fields"]
-    assert "level" in _error(editor_client.post("/api/v1/regulations/", {
-        "title": "x", "level": "天条"}, format="json"), 400)["fields"]
-    assert "number" in _error(editor_client.post(LAW + "clauses/", {
-        "number": 0, "text": "x"}, format="json"), 400)["fields"]
-    _error(editor_client.post("/api/v1/regulations/", "not json", content_type="application/json"),
-           400)
+    assert (
+        "level"
+        in _error(
+            editor_client.post(
+                "/api/v1/regulations/", {"title": "x", "level": "天条"}, format="json"
+            ),
+            400,
+        )["fields"]
+    )
+    assert (
+        "number"
+        in _error(
+            editor_client.post(LAW + "clauses/", {"number": 0, "text": "x"}, format="json"), 400
+        )["fields"]
+    )
+    _error(
+        editor_client.post("/api/v1/regulations/", "not json", content_type="application/json"), 400
+    )
 
 
 def test_method_not_allowed(api):
@@ -229,8 +299,10 @@ def test_anonymous_reads_are_throttled(api, settings):
     from django.core.cache import cache
 
     cache.clear()
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK,
-                               "DEFAULT_THROTTLE_RATES": {"anon": "3/minute", "user": "100/minute"}}
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "3/minute", "user": "100/minute"},
+    }
     statuses = [api.get("/api/v1/issuers/").status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
     assert "秒后重试" in _error(api.get("/api/v1/issuers/"), 429)["message"]

@@ -10,9 +10,27 @@ ST = Path(sys.executable).with_name("st")
 
 def test_api_conforms_to_its_schema(live_site, tmp_path):
     result = subprocess.run(
-        [str(ST), "run", f"{live_site}/api/schema/", "--checks", "all",
-         "--max-examples", "25", "--seed", "2026", "--workers", "2",
-         "--generation-allow-x00", "false", "--report", "junit",
-         "--report-dir", str(tmp_path)],
-        capture_output=True, text=True, timeout=600)
+        [
+            str(ST),
+            "run",
+            f"{live_site}/api/schema/",
+            "--checks",
+            "all",
+            "--max-examples",
+            "25",
+            "--seed",
+            "2026",
+            "--workers",
+            "2",
+            "--generation-allow-x00",
+            "false",
+            "--report",
+            "junit",
+            "--report-dir",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]

@@ -22,8 +22,17 @@ def browser():
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
         yield chromium
         chromium.close()
 
@@ -31,8 +40,9 @@ def browser():
 @pytest.fixture
 def page(browser, live_site):
     site = live_site
-    context = browser.new_context(base_url=site, viewport={"width": 1280, "height": 900},
-                                  locale="zh-CN")
+    context = browser.new_context(
+        base_url=site, viewport={"width": 1280, "height": 900}, locale="zh-CN"
+    )
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site)
     page = context.new_page()
     errors = []
@@ -80,6 +90,11 @@ def test_jump_from_the_search_box(page):
     assert "电子商务法 第三十八条" in first.inner_text()
     first.locator("a.hit-title").click()
     assert page.url.endswith("/clauses/38/")
+    page.goto(LAW)
+    page.get_by_label("在本法规内检索").fill("三十八")
+    page.get_by_label("在本法规内检索").press("Enter")
+    page.wait_for_load_state()
+    assert page.url.endswith("/clauses/38/")
 
 
 def test_follow_a_citation_and_come_back(page):
@@ -98,7 +113,9 @@ def test_copy_citation(page):
     page.goto(LAW + "clauses/38/")
     page.get_by_role("button", name="复制引用").click()
     page.locator(".copy-status", has_text="已复制").wait_for()
-    assert page.evaluate("navigator.clipboard.readText()") == "《中华人民共和国电子商务法》第三十八条"
+    assert (
+        page.evaluate("navigator.clipboard.readText()") == "《中华人民共和国电子商务法》第三十八条"
+    )
     shot(page, "clause")
 
 
@@ -152,11 +169,15 @@ def test_empty_search_state(page):
 
 def test_phone_width_layout(browser, live_site):
     site = live_site
-    context = browser.new_context(base_url=site, viewport={"width": 375, "height": 812},
-                                  is_mobile=True, device_scale_factor=2)
+    context = browser.new_context(
+        base_url=site, viewport={"width": 375, "height": 812}, is_mobile=True, device_scale_factor=2
+    )
     page = context.new_page()
-    for path, name in ((LAW, "phone-regulation"), (LAW + "clauses/38/", "phone-clause"),
-                       ("/search/?q=" + quote("电子商务"), "phone-search")):
+    for path, name in (
+        (LAW, "phone-regulation"),
+        (LAW + "clauses/38/", "phone-clause"),
+        ("/search/?q=" + quote("电子商务"), "phone-search"),
+    ):
         page.goto(path)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px"

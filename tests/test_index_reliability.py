@@ -30,8 +30,10 @@ def test_concurrent_index_writes_and_searches_do_not_fail():
 
     def write(ids):
         try:
-            collected = {"save": {f"policies.clause.{pk}": (Clause, pk) for pk in ids},
-                         "delete": set()}
+            collected = {
+                "save": {f"policies.clause.{pk}": (Clause, pk) for pk in ids},
+                "delete": set(),
+            }
             index_services.index_apply(collected)
         except Exception as error:  # noqa: BLE001 - the test reports any failure
             errors.append(repr(error))

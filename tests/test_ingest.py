@@ -7,13 +7,15 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from apps.documents.models import Article, Publication
+from apps.documents.models import Article
 from apps.policies.models import Citation, Clause, Regulation
 from apps.policies.numerals import cn_to_int
 from apps.policies.services import corpus_ingest
 
 LAWS = sorted((Path(settings.CORPUS_DIR) / "laws").rglob("*.md"))
-CLAUSE_LINE = re.compile(r"^(?:\*\*)?第([一二三四五六七八九十百千零]+)条(之[一二三四五六七八九十]+)?(?:\*\*)?\s")
+CLAUSE_LINE = re.compile(
+    r"^(?:\*\*)?第([一二三四五六七八九十百千零]+)条(之[一二三四五六七八九十]+)?(?:\*\*)?\s"
+)
 HEADING_LINE = re.compile(r"^#+\s")
 
 
@@ -35,7 +37,7 @@ def _source_clauses(path: Path) -> list[tuple[str, list[str], str, str]]:
         match = CLAUSE_LINE.match(line)
         if match:
             label = f"第{match[1]}条{match[2] or ''}"
-            clauses.append((label, [line[match.end():].strip()], chapter, section))
+            clauses.append((label, [line[match.end() :].strip()], chapter, section))
         elif clauses:
             clauses[-1][1].append(line)
     return clauses
@@ -51,8 +53,11 @@ def test_every_law_clause_matches_its_source(path):
     numbers = [c.number for c in stored if not c.suffix]
     assert numbers == list(range(1, len(numbers) + 1)), "clause numbers have a gap"
     for clause, (label, paragraphs, chapter, section) in zip(stored, source, strict=True):
-        assert clause.number == cn_to_int(label[1:label.index("条")])
-        assert clause.paragraphs == [re.sub(r"(?<=\d) +(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff]) +(?=\d)", "", p) for p in paragraphs], label
+        assert clause.number == cn_to_int(label[1 : label.index("条")])
+        assert clause.paragraphs == [
+            re.sub(r"(?<=\d) +(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff]) +(?=\d)", "", p)
+            for p in paragraphs
+        ], label
         assert (clause.chapter, clause.section) == (chapter, section), label
 
 
@@ -74,7 +79,8 @@ def test_ecommerce_law_has_89_clauses_in_7_chapters():
 @pytest.mark.django_db
 def test_versions_get_statuses():
     old, new = Regulation.objects.filter(title="中华人民共和国国境卫生检疫法").order_by(
-        "promulgated_on")
+        "promulgated_on"
+    )
     assert (old.status, new.status) == ("已修改", "现行有效")
     assert old.slug != new.slug
 
@@ -90,15 +96,23 @@ def test_citations_are_resolved_to_clauses():
 
 @pytest.mark.django_db
 def test_ingest_twice_changes_nothing():
-    counts = (Regulation.objects.count(), Clause.objects.count(), Article.objects.count(),
-              Citation.objects.count())
+    counts = (
+        Regulation.objects.count(),
+        Clause.objects.count(),
+        Article.objects.count(),
+        Citation.objects.count(),
+    )
     clause_ids = set(Clause.objects.values_list("pk", flat=True))
     report = corpus_ingest(paths=[settings.CORPUS_DIR])
     assert {f.outcome for f in report.files} == {"unchanged"}
     forced = corpus_ingest(paths=[settings.CORPUS_DIR], force=True)
     assert {f.outcome for f in forced.files} == {"updated"}
-    assert (Regulation.objects.count(), Clause.objects.count(), Article.objects.count(),
-            Citation.objects.count()) == counts
+    assert (
+        Regulation.objects.count(),
+        Clause.objects.count(),
+        Article.objects.count(),
+        Citation.objects.count(),
+    ) == counts
     assert set(Clause.objects.values_list("pk", flat=True)) == clause_ids
 
 
@@ -115,15 +129,23 @@ def test_a_changed_file_updates_its_records(tmp_path):
     corpus_ingest(paths=[path])
     regulation = Regulation.objects.get(source_path=str(path.resolve()))
     before = regulation.clauses.count()
-    path.write_text(path.read_text(encoding="utf-8").replace(
-        "第二条 本法所称电子签名", "第二条 本法所称的电子签名"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "第二条 本法所称电子签名", "第二条 本法所称的电子签名"
+        ),
+        encoding="utf-8",
+    )
     report = corpus_ingest(paths=[path])
     assert report.files[0].outcome == "updated"
     regulation.refresh_from_db()
     assert regulation.clauses.count() == before
     assert regulation.clauses.get(number=2).text.startswith("本法所称的电子签名")
-    assert Regulation.objects.filter(title=regulation.title,
-                                     promulgated_on=regulation.promulgated_on).count() == 1
+    assert (
+        Regulation.objects.filter(
+            title=regulation.title, promulgated_on=regulation.promulgated_on
+        ).count()
+        == 1
+    )
 
 
 BAD_FILES = {
@@ -144,7 +166,9 @@ def test_bad_files_are_reported_and_write_nothing(tmp_path, name):
     bad = tmp_path / name
     bad.write_bytes(BAD_FILES[name])
     good = tmp_path / "good.md"
-    good.write_text("# 中华人民共和国测试良好法\n\n<!-- INFO END -->\n\n第一条 甲。\n", encoding="utf-8")
+    good.write_text(
+        "# 中华人民共和国测试良好法\n\n<!-- INFO END -->\n\n第一条 甲。\n", encoding="utf-8"
+    )
     before = (Regulation.objects.count(), Clause.objects.count())
     report = corpus_ingest(paths=[bad, good])
     outcomes = {Path(f.path).name: f for f in report.files}

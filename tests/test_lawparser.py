@@ -44,8 +44,20 @@ def test_law_markdown_clauses_headings_and_paragraphs():
     parsed = parse_law_markdown(LAW, filename="laws/民法商法/示例法(2018-08-31).md")
     assert parsed.title == "中华人民共和国示例法"
     labels = [c.label for c in parsed.clauses]
-    assert labels == ["第一条", "第二条", "第三条", "第三条之一", "第一百二十八条", "第五条", "第六条"]
-    assert parsed.clauses[1].paragraphs == ["本法所称示例，是指：", "（一）第一项；", "（二）第二项。"]
+    assert labels == [
+        "第一条",
+        "第二条",
+        "第三条",
+        "第三条之一",
+        "第一百二十八条",
+        "第五条",
+        "第六条",
+    ]
+    assert parsed.clauses[1].paragraphs == [
+        "本法所称示例，是指：",
+        "（一）第一项；",
+        "（二）第二项。",
+    ]
     assert parsed.clauses[0].chapter == "第一章 总 则"
     assert parsed.clauses[2].chapter == "第二章 分则"
     assert parsed.clauses[2].section == "第一节 一般规定"
@@ -58,39 +70,45 @@ def test_law_markdown_clauses_headings_and_paragraphs():
 
 
 def test_references_and_quoted_amendments_do_not_start_clauses():
-    preamble, clauses = parse_structure([
-        "第一条 修改如下：",
-        "“第一百二十条之二 有下列情形之一的，处五年以下有期徒刑。”",
-        "第五十条的规定，适用于禁闭措施。",
-        "第二条 其他。",
-    ])
+    preamble, clauses = parse_structure(
+        [
+            "第一条 修改如下：",
+            "“第一百二十条之二 有下列情形之一的，处五年以下有期徒刑。”",
+            "第五十条的规定，适用于禁闭措施。",
+            "第二条 其他。",
+        ]
+    )
     assert [c.label for c in clauses] == ["第一条", "第二条"]
     assert len(clauses[0].paragraphs) == 3
 
 
 def test_plain_headings_without_markdown_and_long_lines_are_not_headings():
-    _, clauses = parse_structure([
-        "第一章 总则",
-        "第一条 甲。",
-        "第七节相应改为第八节，第一百二十三条至第一百三十八条相应改为第一百二十八条。",
-        "第二章 附则",
-        "第二条 乙。",
-    ])
+    _, clauses = parse_structure(
+        [
+            "第一章 总则",
+            "第一条 甲。",
+            "第七节相应改为第八节，第一百二十三条至第一百三十八条相应改为第一百二十八条。",
+            "第二章 附则",
+            "第二条 乙。",
+        ]
+    )
     assert clauses[0].chapter == "第一章 总则"
     assert len(clauses[0].paragraphs) == 2
     assert clauses[1].chapter == "第二章 附则"
 
 
 def test_items_become_clauses_when_there_is_no_article_numbering():
-    preamble, clauses = parse_structure([
-        "现就有关事项提出如下意见：",
-        "一、明确指导思想",
-        "（一）坚持服务实体经济。",
-        "（二）坚持鼓励金融创新。",
-        "二、加强政策支持",
-        "（三）鼓励有条件的企业。",
-        "续写的一段。",
-    ])
+    preamble, clauses = parse_structure(
+        [
+            "现就有关事项提出如下意见：",
+            "一、明确指导思想",
+            "（一）坚持服务实体经济。",
+            "（二）坚持鼓励金融创新。",
+            "二、加强政策支持",
+            "（三）鼓励有条件的企业。",
+            "续写的一段。",
+        ]
+    )
     assert preamble == ["现就有关事项提出如下意见："]
     assert [(c.number, c.label) for c in clauses] == [(1, "（一）"), (2, "（二）"), (3, "（三）")]
     assert clauses[2].chapter == "二、加强政策支持"
@@ -98,9 +116,15 @@ def test_items_become_clauses_when_there_is_no_article_numbering():
 
 
 def test_top_level_items_are_clauses_when_sub_items_restart():
-    _, clauses = parse_structure([
-        "一、第一项修改。", "（一）甲", "（二）乙", "二、第二项修改。", "（一）丙",
-    ])
+    _, clauses = parse_structure(
+        [
+            "一、第一项修改。",
+            "（一）甲",
+            "（二）乙",
+            "二、第二项修改。",
+            "（一）丙",
+        ]
+    )
     assert [c.label for c in clauses] == ["一、", "二、"]
     assert clauses[0].paragraphs == ["一、第一项修改。", "（一）甲", "（二）乙"]
 
@@ -121,10 +145,26 @@ def test_text_repair_helpers():
 def test_metadata_helpers():
     assert find_doc_number("中华人民共和国国务院令 第 654 号") == "中华人民共和国国务院令第654号"
     assert find_doc_number("国发〔2014〕21 号") == "国发〔2014〕21号"
-    assert derive_level(doc_number="中华人民共和国主席令第7号", title="电子商务法", issuers=[]) == "法律"
-    assert derive_level(doc_number="国务院令第654号", title="条例", issuers=["国务院"]) == "行政法规"
-    assert derive_level(doc_number="海关总署令〔2018〕238号", title="办法", issuers=[]) == "部门规章"
-    assert derive_level(doc_number="工商市字〔2014〕106号", title="社会责任指引",
-                        issuers=["国家工商行政管理总局"]) == "行业指引"
+    assert (
+        derive_level(doc_number="中华人民共和国主席令第7号", title="电子商务法", issuers=[])
+        == "法律"
+    )
+    assert (
+        derive_level(doc_number="国务院令第654号", title="条例", issuers=["国务院"]) == "行政法规"
+    )
+    assert (
+        derive_level(doc_number="海关总署令〔2018〕238号", title="办法", issuers=[]) == "部门规章"
+    )
+    assert (
+        derive_level(
+            doc_number="工商市字〔2014〕106号",
+            title="社会责任指引",
+            issuers=["国家工商行政管理总局"],
+        )
+        == "行业指引"
+    )
     assert derive_level(doc_number="", title="若干意见", issuers=["上海市人民政府"]) == "地方政策"
-    assert derive_level(doc_number="国发〔2014〕21号", title="纲要", issuers=["国务院"]) == "规范性文件"
+    assert (
+        derive_level(doc_number="国发〔2014〕21号", title="纲要", issuers=["国务院"])
+        == "规范性文件"
+    )

@@ -5,8 +5,18 @@ from apps.policies.numerals import clause_label, cn_to_int, int_to_cn, parse_cla
 
 @pytest.mark.parametrize(
     ("number", "text"),
-    [(1, "一"), (10, "十"), (11, "十一"), (20, "二十"), (38, "三十八"), (100, "一百"),
-     (101, "一百零一"), (110, "一百一十"), (1010, "一千零一十"), (1260, "一千二百六十")],
+    [
+        (1, "一"),
+        (10, "十"),
+        (11, "十一"),
+        (20, "二十"),
+        (38, "三十八"),
+        (100, "一百"),
+        (101, "一百零一"),
+        (110, "一百一十"),
+        (1010, "一千零一十"),
+        (1260, "一千二百六十"),
+    ],
 )
 def test_numbers_round_trip(number, text):
     assert int_to_cn(number) == text
@@ -24,9 +34,16 @@ def test_cn_to_int_rejects_other_text():
 
 @pytest.mark.parametrize(
     ("typed", "expected"),
-    [("38", (38, "")), ("３８", (38, "")), ("第38条", (38, "")), ("第三十八条", (38, "")),
-     ("三十八", (38, "")), (" 第 38 条 ", (38, "")), ("第十条之一", (10, "之一")),
-     ("笫五条", (5, ""))],
+    [
+        ("38", (38, "")),
+        ("３８", (38, "")),
+        ("第38条", (38, "")),
+        ("第三十八条", (38, "")),
+        ("三十八", (38, "")),
+        (" 第 38 条 ", (38, "")),
+        ("第十条之一", (10, "之一")),
+        ("笫五条", (5, "")),
+    ],
 )
 def test_parse_clause_number_accepts_what_people_type(typed, expected):
     assert parse_clause_number(typed) == expected

@@ -16,7 +16,11 @@ LAW = "/regulations/" + quote("电子商务法-2018-08-31") + "/"
 def test_every_clause_is_reachable_from_its_regulations_table_of_contents(client):
     for regulation in Regulation.objects.filter(has_full_text=True):
         html = client.get(regulation.get_absolute_url()).content.decode()
-        toc = html.split('<nav class="toc"', 1)[1].split("</nav>", 1)[0] if regulation.clauses.exists() else ""
+        toc = (
+            html.split('<nav class="toc"', 1)[1].split("</nav>", 1)[0]
+            if regulation.clauses.exists()
+            else ""
+        )
         for clause in regulation.clauses.all():
             assert f'href="#c-{clause.key}"' in toc, (regulation.title, clause.label)
             assert f'id="c-{clause.key}"' in html
@@ -42,7 +46,8 @@ def test_clause_page_redirects_every_number_form_to_one_address(client):
         assert response.status_code == 302 and response["Location"].endswith("/clauses/38/")
     response = client.get(LAW + "?n=" + quote("第三十八条"))
     assert response.status_code == 302 and quote(response["Location"], safe="/%").endswith(
-        quote("第三十八条") + "/")
+        quote("第三十八条") + "/"
+    )
 
 
 def test_clause_page_content(client):
@@ -60,17 +65,28 @@ def test_missing_things_are_404(client):
     assert client.get("/articles/999999/").status_code == 404
 
 
-@pytest.mark.parametrize("params", ["page=abc", "page=1000000000", "page=0", "level=nope",
-                                    "year=abc", "has_full_text=maybe"])
+@pytest.mark.parametrize(
+    "params",
+    ["page=abc", "page=1000000000", "page=0", "level=nope", "year=abc", "has_full_text=maybe"],
+)
 def test_bad_list_parameters_are_4xx(client, params):
     response = client.get(f"/regulations/?{params}")
     assert 400 <= response.status_code < 500
     assert "有误" in response.content.decode() or "超出" in response.content.decode()
 
 
-@pytest.mark.parametrize("params", ["page=abc", "page=1000000000", "page_size=0",
-                                    "page_size=1000000", "type=nope", "year=20x8",
-                                    "q=%E5%B9%B3%E5%8F%B0&page=999"])
+@pytest.mark.parametrize(
+    "params",
+    [
+        "page=abc",
+        "page=1000000000",
+        "page_size=0",
+        "page_size=1000000",
+        "type=nope",
+        "year=20x8",
+        "q=%E5%B9%B3%E5%8F%B0&page=999",
+    ],
+)
 def test_bad_search_parameters_are_400(client, params):
     response = client.get(f"/search/?{params}")
     assert response.status_code == 400
@@ -79,8 +95,11 @@ def test_bad_search_parameters_are_400(client, params):
 
 def test_script_in_the_query_is_escaped(client):
     payload = '<script>alert("x")</script>'
-    for url in ("/search/?q=" + quote(payload), "/regulations/?q=" + quote(payload),
-                "/search/?issuer=" + quote(payload)):
+    for url in (
+        "/search/?q=" + quote(payload),
+        "/regulations/?q=" + quote(payload),
+        "/search/?issuer=" + quote(payload),
+    ):
         html = client.get(url).content.decode()
         assert payload not in html
         assert "&lt;script&gt;" in html
@@ -91,15 +110,24 @@ def test_security_headers(client):
     assert "script-src 'self'" in response["Content-Security-Policy"]
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
-    assert "<script>" not in response.content.decode().replace('<script src=', '')
+    assert "<script>" not in response.content.decode().replace("<script src=", "")
 
 
-@pytest.mark.parametrize("url", ["/", "/regulations/", LAW, LAW + "clauses/38/",
-                                 "/search/?q=" + quote("平台内经营者"), "/publications/",
-                                 "/api/v1/regulations/", "/api/v1/regulations/"
-                                 + quote("电子商务法-2018-08-31") + "/",
-                                 "/api/v1/regulations/" + quote("电子商务法-2018-08-31")
-                                 + "/clauses/38/", "/api/v1/search/?q=" + quote("平台")])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/regulations/",
+        LAW,
+        LAW + "clauses/38/",
+        "/search/?q=" + quote("平台内经营者"),
+        "/publications/",
+        "/api/v1/regulations/",
+        "/api/v1/regulations/" + quote("电子商务法-2018-08-31") + "/",
+        "/api/v1/regulations/" + quote("电子商务法-2018-08-31") + "/clauses/38/",
+        "/api/v1/search/?q=" + quote("平台"),
+    ],
+)
 def test_pages_do_not_query_per_row(client, django_assert_max_num_queries, url):
     with django_assert_max_num_queries(25):
         assert client.get(url).status_code == 200
@@ -130,3 +158,17 @@ def test_admin_shows_every_model_and_edits_a_clause(client, django_capture_on_co
     assert search_documents(query='"编辑新增的一款"').results[0].clause == clause
     with django_capture_on_commit_callbacks(execute=True):  # the index outlives the rollback
         services.clause_update(clause=clause, text=original)
+
+
+def test_regulation_list_keeps_the_header_search_box_empty(client):
+    html = client.get("/regulations/?level=" + quote("法律")).content.decode()
+    assert "QueryDict" not in html
+    assert 'name="q" value=""' in html
+
+
+def test_a_clause_number_searched_within_a_regulation_opens_the_clause(client):
+    for typed in ("38", "第38条", "第三十八条", "三十八"):
+        response = client.get("/search/", {"q": typed, "regulation": "电子商务法-2018-08-31"})
+        assert response.status_code == 302 and response["Location"].endswith("/clauses/38/")
+    words = client.get("/search/", {"q": "平台", "regulation": "电子商务法-2018-08-31"})
+    assert words.status_code == 200

@@ -48,7 +48,9 @@ def test_control_characters_and_length_are_handled():
 def test_article_references():
     assert parse_query("电子商务法第38条").article == ArticleRef(38, "", "电子商务法")
     assert parse_query("电子商务法 第三十八条").article == ArticleRef(38, "", "电子商务法")
-    assert parse_query("《电子商务法》第三十八条之一").article == ArticleRef(38, "之一", "电子商务法")
+    assert parse_query("《电子商务法》第三十八条之一").article == ArticleRef(
+        38, "之一", "电子商务法"
+    )
     assert parse_query("第38条").article == ArticleRef(38, "", "")
     assert parse_query("平台 经营者").article is None
 

@@ -95,7 +95,8 @@ def test_facet_values_are_exact_and_filter():
     assert search_documents(query="", filters={"year": "2018"}).count == years["2018"]
     by_issuer = search_documents(query="", filters={"issuer": "国务院", "type": "clause"})
     assert by_issuer.count and all(
-        "国务院" in [b.name for b in hit.regulation.issuers.all()] for hit in by_issuer.results)
+        "国务院" in [b.name for b in hit.regulation.issuers.all()] for hit in by_issuer.results
+    )
 
 
 def test_sort_by_date():
@@ -104,8 +105,25 @@ def test_sort_by_date():
     assert dates == sorted(dates, reverse=True)
 
 
-@pytest.mark.parametrize("query", ['"', '"unbalanced', "-", "--", "OR", "a:b", "*", "(", "[x TO",
-                                   "\x00\x01", "字" * 10000, "title:电子 AND NOT", "^2~", "\\"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"',
+        '"unbalanced',
+        "-",
+        "--",
+        "OR",
+        "a:b",
+        "*",
+        "(",
+        "[x TO",
+        "\x00\x01",
+        "字" * 10000,
+        "title:电子 AND NOT",
+        "^2~",
+        "\\",
+    ],
+)
 def test_malformed_queries_never_raise(query):
     page = search_documents(query=query)
     assert page.count >= 0

@@ -11,10 +11,20 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_check_deploy_is_clean_under_production_settings():
-    env = {**os.environ, "SECRET_KEY": secrets.token_urlsafe(50), "SECURE": "1", "DEBUG": "0",
-           "ALLOWED_HOSTS": "fagui.example.cn"}
-    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level",
-                             "WARNING"], cwd=ROOT, env=env, capture_output=True, text=True)
+    env = {
+        **os.environ,
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "SECURE": "1",
+        "DEBUG": "0",
+        "ALLOWED_HOSTS": "fagui.example.cn",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
@@ -22,16 +32,23 @@ def test_check_deploy_is_clean_under_production_settings():
 def test_the_default_secret_key_is_flagged_for_production():
     env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
     env.update(SECURE="1", DEBUG="0", ALLOWED_HOSTS="fagui.example.cn")
-    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level",
-                             "WARNING"], cwd=ROOT, env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode != 0 and "SECRET_KEY" in result.stdout + result.stderr
 
 
 @pytest.mark.django_db
 def test_admin_login_is_rate_limited(client):
     User.objects.create_superuser("boss", password="the-right-password")
-    statuses = [client.post("/admin/login/", {"username": "boss", "password": "wrong"}).status_code
-                for _ in range(5)]
+    statuses = [
+        client.post("/admin/login/", {"username": "boss", "password": "wrong"}).status_code
+        for _ in range(5)
+    ]
     assert statuses == [200, 200, 200, 200, 429]  # the fifth failure locks the account out
     locked = client.post("/admin/login/", {"username": "boss", "password": "the-right-password"})
     assert locked.status_code == 429

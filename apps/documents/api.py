@@ -15,8 +15,15 @@ class PublicationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Publication
-        fields = ["id", "title", "publisher", "issue_label", "published_on", "article_count",
-                  "html_url"]
+        fields = [
+            "id",
+            "title",
+            "publisher",
+            "issue_label",
+            "published_on",
+            "article_count",
+            "html_url",
+        ]
 
 
 class ArticleSerializer(serializers.ModelSerializer):
@@ -26,8 +33,17 @@ class ArticleSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Article
-        fields = ["id", "publication", "order", "column", "title", "source", "body",
-                  "regulations", "html_url"]
+        fields = [
+            "id",
+            "publication",
+            "order",
+            "column",
+            "title",
+            "source",
+            "body",
+            "regulations",
+            "html_url",
+        ]
 
 
 class PublicationListView(GenericAPIView):
@@ -35,8 +51,9 @@ class PublicationListView(GenericAPIView):
     http_method_names = ["get", "head", "options"]
     serializer_class = PublicationSerializer
 
-    @extend_schema(parameters=PAGE_PARAMS,
-                   responses={200: PublicationSerializer(many=True), **READ_ERRORS})
+    @extend_schema(
+        parameters=PAGE_PARAMS, responses={200: PublicationSerializer(many=True), **READ_ERRORS}
+    )
     def get(self, request):
         page = self.paginate_queryset(publication_list())
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
@@ -47,15 +64,21 @@ class ArticleListView(GenericAPIView):
     http_method_names = ["get", "head", "options"]
     serializer_class = ArticleSerializer
 
-    @extend_schema(parameters=[int_param("publication", 1, 2**31 - 1, "出版物 id"),
-                               OpenApiParameter("column", str, description="栏目，如 政策规范"),
-                               *PAGE_PARAMS],
-                   responses={200: ArticleSerializer(many=True), **READ_ERRORS})
+    @extend_schema(
+        parameters=[
+            int_param("publication", 1, 2**31 - 1, "出版物 id"),
+            OpenApiParameter("column", str, description="栏目，如 政策规范"),
+            *PAGE_PARAMS,
+        ],
+        responses={200: ArticleSerializer(many=True), **READ_ERRORS},
+    )
     def get(self, request):
         reject_empty(request, allowed=("column",))
         raw = request.query_params.get("publication")
         if raw is not None and not (raw.isdigit() and 1 <= int(raw) < 2**31):
-            raise ApiError("publication 应为出版物的数字 id。", fields={"publication": ["应为整数"]})
+            raise ApiError(
+                "publication 应为出版物的数字 id。", fields={"publication": ["应为整数"]}
+            )
         column = request.query_params.get("column", "")[:100]
         queryset = article_list(publication=int(raw) if raw else None, column=column)
         page = self.paginate_queryset(queryset.prefetch_related("regulations"))

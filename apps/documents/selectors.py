@@ -13,7 +13,8 @@ from .models import Article, Publication
 
 def publication_list() -> QuerySet[Publication]:
     return Publication.objects.annotate(article_count=Count("articles")).order_by(
-        "-published_on", "title")
+        "-published_on", "title"
+    )
 
 
 def publication_get(*, pk: int) -> Publication:
@@ -23,11 +24,14 @@ def publication_get(*, pk: int) -> Publication:
 def publication_columns(*, publication: Publication) -> list[tuple[str, list[Article]]]:
     """Articles grouped by column (栏目), in the publication's order."""
     articles = publication.articles.prefetch_related(
-        Prefetch("regulations", queryset=Regulation.objects.only("slug", "title",
-                                                                 "source_article_id"))
+        Prefetch(
+            "regulations", queryset=Regulation.objects.only("slug", "title", "source_article_id")
+        )
     ).order_by("order")
-    return [(column or "其他", list(items))
-            for column, items in groupby(articles, key=lambda a: a.column)]
+    return [
+        (column or "其他", list(items))
+        for column, items in groupby(articles, key=lambda a: a.column)
+    ]
 
 
 def article_list(*, publication: int | None = None, column: str = "") -> QuerySet[Article]:
@@ -40,5 +44,4 @@ def article_list(*, publication: int | None = None, column: str = "") -> QuerySe
 
 
 def article_get(*, pk: int) -> Article:
-    return Article.objects.select_related("publication").prefetch_related("regulations").get(
-        pk=pk)
+    return Article.objects.select_related("publication").prefetch_related("regulations").get(pk=pk)

@@ -6,8 +6,7 @@ from .selectors import article_get, publication_columns, publication_get, public
 
 
 def publication_list_view(request):
-    return render(request, "documents/publication_list.html",
-                  {"publications": publication_list()})
+    return render(request, "documents/publication_list.html", {"publications": publication_list()})
 
 
 def publication_detail_view(request, pk):
@@ -15,11 +14,15 @@ def publication_detail_view(request, pk):
         publication = publication_get(pk=pk)
     except Publication.DoesNotExist:
         raise Http404("没有这份出版物。") from None
-    return render(request, "documents/publication_detail.html", {
-        "publication": publication,
-        "columns": publication_columns(publication=publication),
-        "catalogue": publication.catalogued_regulations.order_by("promulgated_on", "title"),
-    })
+    return render(
+        request,
+        "documents/publication_detail.html",
+        {
+            "publication": publication,
+            "columns": publication_columns(publication=publication),
+            "catalogue": publication.catalogued_regulations.order_by("promulgated_on", "title"),
+        },
+    )
 
 
 def article_detail_view(request, pk):

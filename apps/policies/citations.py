@@ -8,7 +8,17 @@ from dataclasses import dataclass
 from .numerals import CN_NUMERAL_CHARS, cn_to_int
 
 _N = f"[{CN_NUMERAL_CHARS}]"
-_SELF_WORDS = ("本法", "本条例", "本规定", "本办法", "本指引", "本解释", "本细则", "本决定", "本规则")
+_SELF_WORDS = (
+    "本法",
+    "本条例",
+    "本规定",
+    "本办法",
+    "本指引",
+    "本解释",
+    "本细则",
+    "本决定",
+    "本规则",
+)
 
 # 《title》 possibly followed by 第X条 / a name such as 刑法 or 本法 before 第X条 / a bare 第X条.
 _CITATION_RE = re.compile(
@@ -17,7 +27,9 @@ _CITATION_RE = re.compile(
     rf"第(?P<num2>{_N}+)条(?P<suffix2>之{_N}+)?"
 )
 # Continuation of a list: 第七十一条、第七十二条和第七十三条 / 第七十一条至第七十三条.
-_CONTINUATION_RE = re.compile(rf"(?:、|，|和|及|以及|或者|或|至)(第(?P<num>{_N}+)条(?P<suffix>之{_N}+)?)")
+_CONTINUATION_RE = re.compile(
+    rf"(?:、|，|和|及|以及|或者|或|至)(第(?P<num>{_N}+)条(?P<suffix>之{_N}+)?)"
+)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,10 @@ class BooleanChoiceField(forms.TypedChoiceField):
     def __init__(self, **kwargs):
         super().__init__(
             choices=[("", "全部"), ("true", "有全文"), ("false", "仅目录")],
-            coerce=lambda value: value in ("true", "1", True), empty_value=None, **kwargs)
+            coerce=lambda value: value in ("true", "1", True),
+            empty_value=None,
+            **kwargs,
+        )
 
     def to_python(self, value):
         return {"1": "true", "0": "false", "True": "true", "False": "false"}.get(value, value)
@@ -19,11 +22,13 @@ class BooleanChoiceField(forms.TypedChoiceField):
 
 class RegulationFilterForm(forms.Form):
     q = forms.CharField(required=False, max_length=200, label="标题、简称或文号")
-    level = forms.ChoiceField(required=False, choices=[("", "全部")] + Level.choices,
-                              label="效力级别")
+    level = forms.ChoiceField(
+        required=False, choices=[("", "全部")] + Level.choices, label="效力级别"
+    )
     issuer = forms.CharField(required=False, max_length=100, label="发文机关")
-    status = forms.ChoiceField(required=False, choices=[("", "全部")] + Status.choices,
-                               label="时效性")
+    status = forms.ChoiceField(
+        required=False, choices=[("", "全部")] + Status.choices, label="时效性"
+    )
     year = forms.IntegerField(required=False, min_value=1949, max_value=2100, label="发布年份")
     promulgated_after = forms.DateField(required=False, label="发布日期不早于")
     promulgated_before = forms.DateField(required=False, label="发布日期不晚于")
@@ -32,12 +37,23 @@ class RegulationFilterForm(forms.Form):
     page = forms.IntegerField(required=False, min_value=1, max_value=100_000, label="页码")
     page_size = forms.IntegerField(required=False, min_value=1, max_value=100, label="每页条数")
 
-    FILTERS = ("q", "level", "issuer", "status", "year", "promulgated_after",
-               "promulgated_before", "has_full_text")
+    FILTERS = (
+        "q",
+        "level",
+        "issuer",
+        "status",
+        "year",
+        "promulgated_after",
+        "promulgated_before",
+        "has_full_text",
+    )
 
     def filters(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.FILTERS
-                if self.cleaned_data.get(name) not in (None, "")}
+        return {
+            name: self.cleaned_data[name]
+            for name in self.FILTERS
+            if self.cleaned_data.get(name) not in (None, "")
+        }
 
     def error_messages(self) -> dict[str, list[str]]:
         return {field: [str(e) for e in errors] for field, errors in self.errors.items()}

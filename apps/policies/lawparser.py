@@ -63,7 +63,7 @@ def parse_structure(paragraphs: list[str]) -> tuple[list[str], list[ParsedClause
     """
     lines = []
     for raw in paragraphs:
-        # Tighten '2014 年' spaces only after the clause label is read: '第二条 2011年…' needs its space.
+        # Tighten '2014 年' only after reading the label: '第二条 2011年…' needs its space.
         text, markdown = strip_markup(normalize_chars(raw).strip())
         if text:
             lines.append((text, markdown))
@@ -138,7 +138,7 @@ def _parse_items(lines: list[tuple[str, bool]]) -> tuple[list[str], list[ParsedC
                 ParsedClause(number=number, label=label, paragraphs=[text], chapter=chapter)
             )
             continue
-        if use_level2 and (m1 := _ITEM1_RE.match(text)) and len(text) <= 40:
+        if use_level2 and _ITEM1_RE.match(text) and len(text) <= 40:
             chapter = text
             continue
         if clauses:
@@ -158,7 +158,9 @@ _DOC_NUMBER_RE = re.compile(
 _ISSUER_EVENT_RE = re.compile(
     r"(全国人民代表大会常务委员会|全国人民代表大会|国务院|最高人民法院审判委员会|最高人民检察院检察委员会)"
 )
-_EFFECTIVE_RE = re.compile(r"自\s*(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*起\s*(?:施行|实施|生效)")
+_EFFECTIVE_RE = re.compile(
+    r"自\s*(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*起\s*(?:施行|实施|生效)"
+)
 
 
 def find_doc_number(text: str) -> str:
@@ -172,9 +174,10 @@ def issuer_from_event(event: str) -> str:
     if not match:
         return ""
     name = match[1]
-    return {"最高人民法院审判委员会": "最高人民法院", "最高人民检察院检察委员会": "最高人民检察院"}.get(
-        name, name
-    )
+    return {
+        "最高人民法院审判委员会": "最高人民法院",
+        "最高人民检察院检察委员会": "最高人民检察院",
+    }.get(name, name)
 
 
 def derive_level(*, doc_number: str, title: str, issuers: list[str], hint: str = "") -> str:

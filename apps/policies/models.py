@@ -2,7 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
-from .numerals import cn_to_int, int_to_cn
+from .numerals import cn_to_int
 
 
 class IssuingBody(models.Model):
@@ -50,21 +50,34 @@ class Regulation(models.Model):
     slug = models.SlugField("标识", max_length=200, unique=True, allow_unicode=True)
     doc_number = models.CharField("文号", max_length=100, blank=True, db_index=True)
     level = models.CharField("效力级别", max_length=20, choices=Level.choices, db_index=True)
-    issuers = models.ManyToManyField(IssuingBody, verbose_name="发文机关", blank=True,
-                                     related_name="regulations")
+    issuers = models.ManyToManyField(
+        IssuingBody, verbose_name="发文机关", blank=True, related_name="regulations"
+    )
     promulgated_on = models.DateField("发布日期", null=True, blank=True, db_index=True)
     effective_on = models.DateField("施行日期", null=True, blank=True)
-    status = models.CharField("时效性", max_length=10, choices=Status.choices,
-                              default=Status.IN_FORCE, db_index=True)
-    source_article = models.ForeignKey("documents.Article", verbose_name="来源文章", null=True,
-                                       blank=True, on_delete=models.SET_NULL,
-                                       related_name="regulations")
+    status = models.CharField(
+        "时效性", max_length=10, choices=Status.choices, default=Status.IN_FORCE, db_index=True
+    )
+    source_article = models.ForeignKey(
+        "documents.Article",
+        verbose_name="来源文章",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="regulations",
+    )
     catalogue_publication = models.ForeignKey(
-        "documents.Publication", verbose_name="收录目录", null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="catalogued_regulations")
+        "documents.Publication",
+        verbose_name="收录目录",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="catalogued_regulations",
+    )
     has_full_text = models.BooleanField("有全文", default=False, db_index=True)
-    text_source = models.IntegerField("文本来源", choices=TextSource.choices,
-                                      default=TextSource.CATALOGUE)
+    text_source = models.IntegerField(
+        "文本来源", choices=TextSource.choices, default=TextSource.CATALOGUE
+    )
     source_path = models.CharField("来源文件", max_length=500, blank=True)
     source_checksum = models.CharField(max_length=64, blank=True)
     preamble = models.TextField("序言/题注", blank=True)
@@ -78,6 +91,9 @@ class Regulation(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("policies:regulation_detail", args=[self.slug])
+
     def clean(self):
         if self.promulgated_on and self.effective_on and self.effective_on < self.promulgated_on:
             # Amended laws keep their original 施行 date; only flag a date before the first one.
@@ -90,9 +106,6 @@ class Regulation(models.Model):
 
         dates = find_dates(self.events)
         return min(dates) if dates else None
-
-    def get_absolute_url(self) -> str:
-        return reverse("policies:regulation_detail", args=[self.slug])
 
     @property
     def display_title(self) -> str:
@@ -122,13 +135,17 @@ class Clause(models.Model):
         verbose_name = verbose_name_plural = "条文"
         ordering = ["regulation", "order"]
         constraints = [
-            models.UniqueConstraint(fields=["regulation", "number", "suffix"],
-                                    name="clause_unique_number"),
+            models.UniqueConstraint(
+                fields=["regulation", "number", "suffix"], name="clause_unique_number"
+            ),
         ]
         indexes = [models.Index(fields=["regulation", "order"])]
 
     def __str__(self) -> str:
         return f"{self.regulation.title} {self.label}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("policies:clause_detail", args=[self.regulation.slug, self.key])
 
     @property
     def paragraphs(self) -> list[str]:
@@ -140,23 +157,12 @@ class Clause(models.Model):
         return f"{self.number}-{suffix_ordinal(self.suffix)}" if self.suffix else str(self.number)
 
     @property
-    def is_article_style(self) -> bool:
-        return self.label.startswith("第")
-
-    @property
     def citation_text(self) -> str:
         return f"《{self.regulation.title}》{self.label}"
 
     @property
     def breadcrumb(self) -> list[str]:
         return [p for p in (self.part, self.chapter, self.section) if p]
-
-    def get_absolute_url(self) -> str:
-        return reverse("policies:clause_detail", args=[self.regulation.slug, self.key])
-
-    @staticmethod
-    def label_for(number: int, suffix: str = "") -> str:
-        return f"第{int_to_cn(number)}条{suffix}"
 
 
 class Citation(models.Model):
@@ -169,10 +175,12 @@ class Citation(models.Model):
     target_title = models.CharField("被引法规名称", max_length=300, blank=True)
     target_number = models.PositiveIntegerField("被引条号", null=True, blank=True)
     target_suffix = models.CharField(max_length=10, blank=True)
-    target_regulation = models.ForeignKey(Regulation, null=True, blank=True,
-                                          on_delete=models.SET_NULL, related_name="cited_by")
-    target_clause = models.ForeignKey(Clause, null=True, blank=True, on_delete=models.SET_NULL,
-                                      related_name="cited_by")
+    target_regulation = models.ForeignKey(
+        Regulation, null=True, blank=True, on_delete=models.SET_NULL, related_name="cited_by"
+    )
+    target_clause = models.ForeignKey(
+        Clause, null=True, blank=True, on_delete=models.SET_NULL, related_name="cited_by"
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "引用"

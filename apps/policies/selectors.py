@@ -8,7 +8,7 @@ from html import escape
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.safestring import SafeString, mark_safe
 
-from .models import Citation, Clause, IssuingBody, Level, Regulation, Status
+from .models import Citation, Clause, IssuingBody, Level, Regulation
 from .numerals import cn_to_int, parse_clause_number
 
 REGULATION_SORTS = {
@@ -36,7 +36,8 @@ def regulation_list(*, filters: dict, sort: str = "date") -> QuerySet[Regulation
     queryset = regulation_queryset()
     if q := filters.get("q"):
         queryset = queryset.filter(
-            Q(title__icontains=q) | Q(short_title__icontains=q) | Q(doc_number__icontains=q))
+            Q(title__icontains=q) | Q(short_title__icontains=q) | Q(doc_number__icontains=q)
+        )
     if level := filters.get("level"):
         queryset = queryset.filter(level=level)
     if issuer := filters.get("issuer"):
@@ -65,14 +66,23 @@ def regulation_facets(*, filters: dict) -> dict[str, list[FacetCount]]:
     facets = {}
     for name in ("level", "status", "issuer", "year"):
         others = {k: v for k, v in filters.items() if k != name}
-        base = Regulation.objects.filter(pk__in=regulation_list(filters=others, sort="title")
-                                         .values("pk"))
+        base = Regulation.objects.filter(
+            pk__in=regulation_list(filters=others, sort="title").values("pk")
+        )
         if name == "issuer":
-            rows = (IssuingBody.objects.filter(regulations__in=base)
-                    .values_list("name").annotate(n=Count("regulations")).order_by("-n", "name"))
+            rows = (
+                IssuingBody.objects.filter(regulations__in=base)
+                .values_list("name")
+                .annotate(n=Count("regulations"))
+                .order_by("-n", "name")
+            )
         elif name == "year":
-            rows = (base.exclude(promulgated_on=None).values_list("promulgated_on__year")
-                    .annotate(n=Count("pk")).order_by("-promulgated_on__year"))
+            rows = (
+                base.exclude(promulgated_on=None)
+                .values_list("promulgated_on__year")
+                .annotate(n=Count("pk"))
+                .order_by("-promulgated_on__year")
+            )
         else:
             rows = base.values_list(name).annotate(n=Count("pk")).order_by("-n", name)
         facets[name] = [FacetCount(str(value), n) for value, n in rows[:40]]
@@ -97,16 +107,15 @@ def level_counts() -> list[FacetCount]:
     return [FacetCount(level, rows[level]) for level in Level.values if rows.get(level)]
 
 
-def status_values() -> list[str]:
-    return list(Status.values)
-
-
 # ---------------------------------------------------------------- one regulation
 
 
 def regulation_get(*, slug: str) -> Regulation:
-    return (regulation_queryset().select_related("source_article__publication",
-                                                 "catalogue_publication").get(slug=slug))
+    return (
+        regulation_queryset()
+        .select_related("source_article__publication", "catalogue_publication")
+        .get(slug=slug)
+    )
 
 
 @dataclass
@@ -166,15 +175,18 @@ def regulation_clauses(*, regulation: Regulation, with_html: bool = False) -> li
     clauses = list(regulation.clauses.order_by("order"))
     by_clause: dict[int, list[Citation]] = {}
     if with_html:
-        for citation in (Citation.objects.filter(clause__regulation=regulation)
-                         .select_related("target_regulation", "target_clause__regulation")
-                         .order_by("start")):
+        for citation in (
+            Citation.objects.filter(clause__regulation=regulation)
+            .select_related("target_regulation", "target_clause__regulation")
+            .order_by("start")
+        ):
             by_clause.setdefault(citation.clause_id, []).append(citation)
     for clause in clauses:
         clause.regulation = regulation  # no query per clause for its URL
         if with_html:
             clause.paragraphs_html = clause_paragraphs_html(
-                clause=clause, citations=by_clause.get(clause.pk, []))
+                clause=clause, citations=by_clause.get(clause.pk, [])
+            )
     return clauses
 
 
@@ -194,8 +206,11 @@ def clause_get(*, regulation: Regulation, key: str) -> Clause:
     """The clause a person asked for by number in any written form; ClauseNotFound otherwise."""
     wanted = clause_number_from_key(key)
     if wanted:
-        clause = (Clause.objects.select_related("regulation")
-                  .filter(regulation=regulation, number=wanted[0], suffix=wanted[1]).first())
+        clause = (
+            Clause.objects.select_related("regulation")
+            .filter(regulation=regulation, number=wanted[0], suffix=wanted[1])
+            .first()
+        )
         if clause:
             return clause
     number = wanted[0] if wanted else (cn_to_int(key) or 0)
@@ -206,26 +221,27 @@ def clause_get(*, regulation: Regulation, key: str) -> Clause:
 
 def clause_neighbours(*, clause: Clause) -> tuple[Clause | None, Clause | None]:
     siblings = Clause.objects.filter(regulation_id=clause.regulation_id).only(
-        "number", "suffix", "label", "order", "regulation_id")
+        "number", "suffix", "label", "order", "regulation_id"
+    )
     previous = siblings.filter(order__lt=clause.order).order_by("-order").first()
     following = siblings.filter(order__gt=clause.order).order_by("order").first()
     return previous, following
 
 
 def clause_citations(*, clause: Clause) -> list[Citation]:
-    return list(clause.citations.select_related("target_regulation",
-                                                "target_clause__regulation").order_by("start"))
+    return list(
+        clause.citations.select_related("target_regulation", "target_clause__regulation").order_by(
+            "start"
+        )
+    )
 
 
 def clause_cited_by(*, clause: Clause) -> list[Citation]:
-    return list(Citation.objects.filter(target_clause=clause)
-                .select_related("clause__regulation").order_by("clause__regulation__title",
-                                                               "clause__order"))
-
-
-def regulation_cited_by_count(*, regulation: Regulation) -> int:
-    return Citation.objects.filter(target_regulation=regulation).exclude(
-        clause__regulation=regulation).count()
+    return list(
+        Citation.objects.filter(target_clause=clause)
+        .select_related("clause__regulation")
+        .order_by("clause__regulation__title", "clause__order")
+    )
 
 
 def citation_url(citation: Citation) -> str | None:
@@ -246,10 +262,15 @@ def clause_paragraphs_html(*, clause: Clause, citations: list[Citation]) -> list
         if start < cursor:
             continue
         pieces.append(escape(text[cursor:start]))
-        title = citation.target_clause.citation_text if citation.target_clause_id else (
-            citation.target_regulation.display_title)
-        pieces.append(f'<a class="cite" href="{escape(url)}" title="{escape(title)}">'
-                      f"{escape(text[start:end])}</a>")
+        title = (
+            citation.target_clause.citation_text
+            if citation.target_clause_id
+            else (citation.target_regulation.display_title)
+        )
+        pieces.append(
+            f'<a class="cite" href="{escape(url)}" title="{escape(title)}">'
+            f"{escape(text[start:end])}</a>"
+        )
         cursor = end
     pieces.append(escape(text[cursor:]))
     return [mark_safe(p) for p in "".join(pieces).split("\n") if p]
@@ -257,4 +278,5 @@ def clause_paragraphs_html(*, clause: Clause, citations: list[Citation]) -> list
 
 def issuer_list() -> QuerySet[IssuingBody]:
     return IssuingBody.objects.annotate(regulation_count=Count("regulations")).order_by(
-        "-regulation_count", "name")
+        "-regulation_count", "name"
+    )

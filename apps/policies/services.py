@@ -21,6 +21,7 @@ from apps.documents.services import publication_upsert
 from .citations import find_citations
 from .lawparser import derive_level, parse_law_markdown
 from .models import Citation, Clause, IssuingBody, Regulation, Status, TextSource
+from .numerals import clause_label
 from .parsed import CatalogueEntry, ParsedClause, ParsedRegulation
 
 logger = logging.getLogger(__name__)
@@ -29,6 +30,8 @@ logger = logging.getLogger(__name__)
 # lists the 公布 date, a law file the date of the decision it was amended by).
 SAME_VERSION_DAYS = 31
 MAX_FILE_BYTES = 50 * 1024 * 1024
+# Past this many clauses written in one run, rebuilding the index beats updating it in place.
+BULK_REINDEX_CLAUSES = 5000
 
 
 class IngestError(Exception):
@@ -48,8 +51,13 @@ def _same_title(a: str, b: str) -> bool:
 
 
 def _slug_for(title: str, version: date | None, *, exclude_pk: int | None = None) -> str:
-    base = slugify(f"{short_title_for(title)[:80]}-{version.isoformat() if version else ''}",
-                   allow_unicode=True).strip("-") or "regulation"
+    base = (
+        slugify(
+            f"{short_title_for(title)[:80]}-{version.isoformat() if version else ''}",
+            allow_unicode=True,
+        ).strip("-")
+        or "regulation"
+    )
     slug, counter = base, 2
     while Regulation.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
         slug, counter = f"{base}-{counter}", counter + 1
@@ -98,8 +106,13 @@ def regulation_upsert(
         regulation.title = parsed.title[:300]
         regulation.short_title = short_title_for(parsed.title)[:200]
         regulation.doc_number = parsed.doc_number[:100] or regulation.doc_number
-        regulation.level = parsed.level or regulation.level or derive_level(
-            doc_number=parsed.doc_number, title=parsed.title, issuers=parsed.issuers)
+        regulation.level = (
+            parsed.level
+            or regulation.level
+            or derive_level(
+                doc_number=parsed.doc_number, title=parsed.title, issuers=parsed.issuers
+            )
+        )
         regulation.promulgated_on = version or regulation.promulgated_on
         regulation.effective_on = parsed.effective_on or regulation.effective_on
         regulation.preamble = "\n".join(parsed.preamble)
@@ -129,8 +142,9 @@ def catalogue_entry_upsert(*, entry: CatalogueEntry, publication: Publication) -
             title=entry.title[:300],
             short_title=short_title_for(entry.title)[:200],
             doc_number=entry.doc_number[:100],
-            level=derive_level(doc_number=entry.doc_number, title=entry.title,
-                               issuers=entry.issuers),
+            level=derive_level(
+                doc_number=entry.doc_number, title=entry.title, issuers=entry.issuers
+            ),
             promulgated_on=entry.promulgated_on,
             text_source=TextSource.CATALOGUE,
         )
@@ -162,7 +176,9 @@ def validate_clause_numbers(parsed_clauses: list[ParsedClause]) -> list[str]:
 
 def clause_number_gaps(parsed_clauses: list[ParsedClause]) -> list[str]:
     numbers = [c.number for c in parsed_clauses if not c.suffix]
-    return [f"第{a}条之后是第{b}条" for a, b in zip(numbers, numbers[1:], strict=False) if b > a + 1]
+    return [
+        f"第{a}条之后是第{b}条" for a, b in zip(numbers, numbers[1:], strict=False) if b > a + 1
+    ]
 
 
 def clauses_sync(*, regulation: Regulation, parsed_clauses: list[ParsedClause]) -> None:
@@ -270,18 +286,24 @@ def citations_resolve(*, titles: _TitleIndex | None = None) -> None:
     """Resolve what can now be resolved: 《titles》 of regulations ingested later, then clauses."""
     titles = titles or _TitleIndex()
     changed = []
-    for citation in Citation.objects.filter(
-        target_regulation__isnull=True).exclude(target_title="").select_related(
-        "clause__regulation").only("pk", "target_title", "clause__regulation__promulgated_on"):
-        target = titles.resolve(citation.target_title,
-                                as_of=citation.clause.regulation.promulgated_on)
+    for citation in (
+        Citation.objects.filter(target_regulation__isnull=True)
+        .exclude(target_title="")
+        .select_related("clause__regulation")
+        .only("pk", "target_title", "clause__regulation__promulgated_on")
+    ):
+        target = titles.resolve(
+            citation.target_title, as_of=citation.clause.regulation.promulgated_on
+        )
         if target:
             citation.target_regulation_id = target
             changed.append(citation)
     Citation.objects.bulk_update(changed, ["target_regulation_id"], batch_size=1000)
     clause_ids = {
         (reg, num, suf): pk
-        for pk, reg, num, suf in Clause.objects.values_list("pk", "regulation_id", "number", "suffix")
+        for pk, reg, num, suf in Clause.objects.values_list(
+            "pk", "regulation_id", "number", "suffix"
+        )
     }
     changed = []
     for citation in Citation.objects.filter(target_number__isnull=False).only(
@@ -303,8 +325,9 @@ def regulation_statuses_refresh(*, today: date | None = None) -> None:
     """
     today = today or timezone.localdate()
     groups: dict[str, list[Regulation]] = defaultdict(list)
-    for regulation in Regulation.objects.only("pk", "title", "promulgated_on", "effective_on",
-                                              "status"):
+    for regulation in Regulation.objects.only(
+        "pk", "title", "promulgated_on", "effective_on", "status"
+    ):
         groups[short_title_for(regulation.title)].append(regulation)
     for versions in groups.values():
         versions.sort(key=lambda r: r.promulgated_on or date.min)
@@ -313,9 +336,12 @@ def regulation_statuses_refresh(*, today: date | None = None) -> None:
                 continue
             if index < len(versions) - 1:
                 status = Status.AMENDED
-            elif regulation.effective_on and regulation.effective_on > today and (
-                regulation.promulgated_on is None or regulation.promulgated_on <= today
-            ) and len(versions) == 1:
+            elif (
+                regulation.effective_on
+                and regulation.effective_on > today
+                and (regulation.promulgated_on is None or regulation.promulgated_on <= today)
+                and len(versions) == 1
+            ):
                 status = Status.NOT_YET_EFFECTIVE
             else:
                 status = Status.IN_FORCE
@@ -354,8 +380,11 @@ def corpus_files(paths: Iterable[Path]) -> list[Path]:
     for path in paths:
         if path.is_dir():
             found.extend(
-                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in (".md", ".txt")
-                       and p.name.lower() != "readme.md")
+                sorted(
+                    p
+                    for p in path.rglob("*")
+                    if p.is_file() and p.suffix in (".md", ".txt") and p.name.lower() != "readme.md"
+                )
             )
         else:
             found.append(path)
@@ -372,7 +401,9 @@ def read_source_text(path: Path) -> tuple[str, str]:
     if size == 0:
         raise IngestError("文件为空")
     if size > MAX_FILE_BYTES:
-        raise IngestError(f"文件过大（{size // (1024 * 1024)} MB，上限 {MAX_FILE_BYTES // (1024 * 1024)} MB）")
+        raise IngestError(
+            f"文件过大（{size // (1024 * 1024)} MB，上限 {MAX_FILE_BYTES // (1024 * 1024)} MB）"
+        )
     data = path.read_bytes()
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise IngestError("文件是 UTF-16 编码，请转换为 UTF-8")
@@ -416,8 +447,9 @@ def _ingest_law_file(text: str, display: str, checksum: str, result: FileResult)
     if not parsed.clauses and not parsed.preamble:
         raise IngestError("没有正文")
     result.warnings.extend(clause_number_gaps(parsed.clauses))
-    regulation = regulation_upsert(parsed=parsed, text_source=TextSource.LAW_FILE,
-                                   source_path=display, checksum=checksum)
+    regulation = regulation_upsert(
+        parsed=parsed, text_source=TextSource.LAW_FILE, source_path=display, checksum=checksum
+    )
     result.regulations, result.clauses = 1, len(parsed.clauses)
     return [regulation.pk]
 
@@ -428,16 +460,20 @@ def _ingest_publication(text: str, display: str, checksum: str, result: FileResu
     parsed = parse_publication(text, filename=display)
     if not parsed.articles and not parsed.catalogue:
         raise IngestError("没有识别出任何文章")
-    publication, articles = publication_upsert(parsed=parsed, source_path=display,
-                                               checksum=checksum)
+    publication, articles = publication_upsert(
+        parsed=parsed, source_path=display, checksum=checksum
+    )
     touched = []
     for article, parsed_article in zip(articles, parsed.articles, strict=True):
         for parsed_regulation in parsed_article.regulations:
             result.warnings.extend(clause_number_gaps(parsed_regulation.clauses))
-            regulation = regulation_upsert(parsed=parsed_regulation,
-                                           text_source=TextSource.ARTICLE,
-                                           source_path=display, checksum=checksum,
-                                           article=article)
+            regulation = regulation_upsert(
+                parsed=parsed_regulation,
+                text_source=TextSource.ARTICLE,
+                source_path=display,
+                checksum=checksum,
+                article=article,
+            )
             touched.append(regulation.pk)
             result.clauses += len(parsed_regulation.clauses)
     for entry in parsed.catalogue:
@@ -453,6 +489,7 @@ def corpus_ingest(
     dry_run: bool = False,
     force: bool = False,
     progress: Callable[[int, int, FileResult], None] | None = None,
+    index_progress: Callable[[str, int, int], None] | None = None,
 ) -> IngestReport:
     """Ingest law files (.md) and publications (.txt), each file in its own transaction.
 
@@ -464,7 +501,7 @@ def corpus_ingest(
     report = IngestReport()
     files = corpus_files(paths)
     touched: set[int] = set()
-    with index_sync_paused():
+    with index_sync_paused() as index_sync:
         for position, path in enumerate(files, start=1):
             display = _display_path(path)
             result = FileResult(path=display, outcome="failed")
@@ -497,6 +534,9 @@ def corpus_ingest(
             with transaction.atomic():
                 citations_rebuild(regulation_ids=touched)
                 regulation_statuses_refresh()
+        written = sum(f.clauses for f in report.files if f.outcome in ("created", "updated"))
+        index_sync.rebuild = written > BULK_REINDEX_CLAUSES
+        index_sync.progress = index_progress
     return report
 
 
@@ -509,13 +549,17 @@ def _validate_dates(promulgated: date | None, effective: date | None) -> None:
 
 
 @transaction.atomic
-def regulation_create(*, title: str, level: str, issuers: list[str] | None = None,
-                      **fields) -> Regulation:
+def regulation_create(
+    *, title: str, level: str, issuers: list[str] | None = None, **fields
+) -> Regulation:
     """A regulation entered by an editor or internal tool (clauses are added separately)."""
     _validate_dates(fields.get("promulgated_on"), fields.get("effective_on"))
-    regulation = Regulation(title=title, level=level,
-                            short_title=fields.pop("short_title", "") or short_title_for(title),
-                            **fields)
+    regulation = Regulation(
+        title=title,
+        level=level,
+        short_title=fields.pop("short_title", "") or short_title_for(title),
+        **fields,
+    )
     regulation.slug = fields.get("slug") or _slug_for(title, regulation.promulgated_on)
     regulation.save()
     regulation.issuers.set(issuing_bodies_get(names=issuers or []))
@@ -523,15 +567,18 @@ def regulation_create(*, title: str, level: str, issuers: list[str] | None = Non
 
 
 @transaction.atomic
-def regulation_update(*, regulation: Regulation, issuers: list[str] | None = None,
-                      **fields) -> Regulation:
+def regulation_update(
+    *, regulation: Regulation, issuers: list[str] | None = None, **fields
+) -> Regulation:
     for name, value in fields.items():
         setattr(regulation, name, value)
     if "promulgated_on" in fields or "effective_on" in fields:
         # An amended version keeps its original 施行 date: compare with the first enactment.
         first = regulation.first_event_date() or regulation.promulgated_on
-        _validate_dates(min(filter(None, [first, regulation.promulgated_on]), default=None),
-                        regulation.effective_on)
+        _validate_dates(
+            min(filter(None, [first, regulation.promulgated_on]), default=None),
+            regulation.effective_on,
+        )
     regulation.save()
     if issuers is not None:
         regulation.issuers.set(issuing_bodies_get(names=issuers))
@@ -548,21 +595,31 @@ def _clause_position(regulation: Regulation, number: int, suffix: str) -> int:
     from .models import suffix_ordinal
 
     key = (number, suffix_ordinal(suffix))
-    before = [c for c in regulation.clauses.only("number", "suffix", "order")
-              if (c.number, suffix_ordinal(c.suffix)) < key]
+    before = [
+        c
+        for c in regulation.clauses.only("number", "suffix", "order")
+        if (c.number, suffix_ordinal(c.suffix)) < key
+    ]
     return max((c.order for c in before), default=-1) + 1
 
 
 @transaction.atomic
-def clause_create(*, regulation: Regulation, number: int, text: str, suffix: str = "",
-                  **fields) -> Clause:
+def clause_create(
+    *, regulation: Regulation, number: int, text: str, suffix: str = "", **fields
+) -> Clause:
     if regulation.clauses.filter(number=number, suffix=suffix).exists():
-        raise IngestError(f"{Clause.label_for(number, suffix)} 已存在。")
+        raise IngestError(f"{clause_label(number, suffix)} 已存在。")
     order = _clause_position(regulation, number, suffix)
     regulation.clauses.filter(order__gte=order).update(order=F("order") + 1)
     clause = Clause.objects.create(
-        regulation=regulation, number=number, suffix=suffix, text=text.strip(), order=order,
-        label=fields.pop("label", "") or Clause.label_for(number, suffix), **fields)
+        regulation=regulation,
+        number=number,
+        suffix=suffix,
+        text=text.strip(),
+        order=order,
+        label=fields.pop("label", "") or clause_label(number, suffix),
+        **fields,
+    )
     _after_clause_change(regulation)
     return clause
 
@@ -572,8 +629,8 @@ def clause_update(*, clause: Clause, **fields) -> Clause:
     number, suffix = fields.get("number", clause.number), fields.get("suffix", clause.suffix)
     if (number, suffix) != (clause.number, clause.suffix):
         if clause.regulation.clauses.filter(number=number, suffix=suffix).exists():
-            raise IngestError(f"{Clause.label_for(number, suffix)} 已存在。")
-        fields.setdefault("label", Clause.label_for(number, suffix))
+            raise IngestError(f"{clause_label(number, suffix)} 已存在。")
+        fields.setdefault("label", clause_label(number, suffix))
     for name, value in fields.items():
         setattr(clause, name, value.strip() if name == "text" else value)
     clause.save()

@@ -6,35 +6,48 @@ from apps.search.search_indexes import TYPE_LABELS
 
 from . import selectors
 from .forms import ClauseJumpForm, RegulationFilterForm
-from .models import Clause, Regulation
+from .models import Regulation
 
 PAGE_SIZE = 20
 
 
 def home(request):
-    return render(request, "home.html", {
-        "counts": selectors.base_counts(),
-        "levels": selectors.level_counts(),
-        "issuers": selectors.regulation_facets(filters={})["issuer"][:12],
-        "years": selectors.regulation_facets(filters={})["year"][:12],
-        "newest": selectors.regulation_queryset().filter(has_full_text=True)
-        .order_by("-promulgated_on")[:8],
-    })
+    return render(
+        request,
+        "home.html",
+        {
+            "counts": selectors.base_counts(),
+            "levels": selectors.level_counts(),
+            "issuers": selectors.regulation_facets(filters={})["issuer"][:12],
+            "years": selectors.regulation_facets(filters={})["year"][:12],
+            "newest": selectors.regulation_queryset()
+            .filter(has_full_text=True)
+            .order_by("-promulgated_on")[:8],
+        },
+    )
 
 
 def regulation_list(request):
     form = RegulationFilterForm(request.GET)
     if not form.is_valid():
-        return render(request, "policies/regulation_list.html",
-                      {"form": form, "errors": form.error_messages()}, status=400)
+        return render(
+            request,
+            "policies/regulation_list.html",
+            {"form": form, "errors": form.error_messages()},
+            status=400,
+        )
     filters = form.filters()
     sort = form.cleaned_data["sort"] or "date"
     paginator = Paginator(selectors.regulation_list(filters=filters, sort=sort), PAGE_SIZE)
     try:
         page = paginator.page(form.cleaned_data["page"] or 1)
     except EmptyPage:
-        return render(request, "policies/regulation_list.html",
-                      {"form": form, "errors": {"page": ["页码超出范围。"]}}, status=404)
+        return render(
+            request,
+            "policies/regulation_list.html",
+            {"form": form, "errors": {"page": ["页码超出范围。"]}},
+            status=404,
+        )
     chips = []
     for name, value in filters.items():
         remaining = request.GET.copy()
@@ -43,10 +56,19 @@ def regulation_list(request):
         label = form.fields[name].label
         shown = {True: "有全文", False: "仅目录"}.get(value, value)
         chips.append({"label": f"{label}：{shown}", "url": f"?{remaining.urlencode()}"})
-    return render(request, "policies/regulation_list.html", {
-        "form": form, "page": page, "facets": selectors.regulation_facets(filters=filters),
-        "filters": filters, "chips": chips, "sort": sort, "query": request.GET,
-    })
+    return render(
+        request,
+        "policies/regulation_list.html",
+        {
+            "form": form,
+            "page": page,
+            "facets": selectors.regulation_facets(filters=filters),
+            "filters": filters,
+            "chips": chips,
+            "sort": sort,
+            "params": request.GET,
+        },
+    )
 
 
 def _regulation_or_404(slug: str) -> Regulation:
@@ -62,13 +84,17 @@ def regulation_detail(request, slug):
     if jump is not None and jump.is_valid():
         return redirect("policies:clause_detail", slug=slug, number=jump.cleaned_data["n"])
     clauses = selectors.regulation_clauses(regulation=regulation, with_html=True)
-    return render(request, "policies/regulation_detail.html", {
-        "regulation": regulation,
-        "clauses": clauses,
-        "toc": selectors.regulation_toc(clauses),
-        "jump_form": jump or ClauseJumpForm(),
-        "type_labels": TYPE_LABELS,
-    })
+    return render(
+        request,
+        "policies/regulation_detail.html",
+        {
+            "regulation": regulation,
+            "clauses": clauses,
+            "toc": selectors.regulation_toc(clauses),
+            "jump_form": jump or ClauseJumpForm(),
+            "type_labels": TYPE_LABELS,
+        },
+    )
 
 
 def clause_detail(request, slug, number):
@@ -76,23 +102,32 @@ def clause_detail(request, slug, number):
     try:
         clause = selectors.clause_get(regulation=regulation, key=number)
     except selectors.ClauseNotFound as missing:
-        return render(request, "policies/clause_not_found.html", {
-            "regulation": regulation, "wanted": missing.wanted, "nearest": missing.nearest,
-            "jump_form": ClauseJumpForm(initial={"n": number}),
-        }, status=404)
+        return render(
+            request,
+            "policies/clause_not_found.html",
+            {
+                "regulation": regulation,
+                "wanted": missing.wanted,
+                "nearest": missing.nearest,
+                "jump_form": ClauseJumpForm(initial={"n": number}),
+            },
+            status=404,
+        )
     if number != clause.key:  # 第38条, 三十八 … → the one address of the clause
         return redirect(clause.get_absolute_url())
     citations = selectors.clause_citations(clause=clause)
     previous, following = selectors.clause_neighbours(clause=clause)
-    return render(request, "policies/clause_detail.html", {
-        "regulation": regulation,
-        "clause": clause,
-        "paragraphs": selectors.clause_paragraphs_html(clause=clause, citations=citations),
-        "citations": citations,
-        "cited_by": selectors.clause_cited_by(clause=clause),
-        "previous": previous,
-        "next": following,
-        "jump_form": ClauseJumpForm(),
-    })
-
-
+    return render(
+        request,
+        "policies/clause_detail.html",
+        {
+            "regulation": regulation,
+            "clause": clause,
+            "paragraphs": selectors.clause_paragraphs_html(clause=clause, citations=citations),
+            "citations": citations,
+            "cited_by": selectors.clause_cited_by(clause=clause),
+            "previous": previous,
+            "next": following,
+            "jump_form": ClauseJumpForm(),
+        },
+    )

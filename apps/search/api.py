@@ -12,6 +12,7 @@ from .forms import MAX_PAGE, MAX_PAGE_SIZE, SearchForm
 from .search_indexes import TYPE_LABELS
 from .selectors import SearchError, search_documents
 
+
 class FacetValueSerializer(serializers.Serializer):
     value = serializers.CharField()
     count = serializers.IntegerField()
@@ -53,8 +54,14 @@ class SearchResponseSerializer(serializers.Serializer):
 
 
 def _result(hit) -> dict:
-    data = {"type": hit.type, "title": hit.title, "url": hit.url, "highlight": hit.highlight,
-            "date": hit.date.isoformat() if hit.date else None, "breadcrumb": hit.breadcrumb}
+    data = {
+        "type": hit.type,
+        "title": hit.title,
+        "url": hit.url,
+        "highlight": hit.highlight,
+        "date": hit.date.isoformat() if hit.date else None,
+        "breadcrumb": hit.breadcrumb,
+    }
     if hit.regulation is not None:
         data["regulation"] = {"slug": hit.regulation.slug, "title": hit.regulation.title}
     if hit.clause is not None:
@@ -77,7 +84,8 @@ class SearchView(APIView):
             OpenApiParameter("regulation", str, description="法规标识（slug），在该法规内检索"),
             OpenApiParameter("publication", str),
             OpenApiParameter("sort", str, enum=["relevance", "date", "date_asc"]),
-            int_param("page", 1, MAX_PAGE, "页码"), int_param("page_size", 1, MAX_PAGE_SIZE),
+            int_param("page", 1, MAX_PAGE, "页码"),
+            int_param("page_size", 1, MAX_PAGE_SIZE),
         ],
         responses={200: SearchResponseSerializer, 503: ERROR, **READ_ERRORS},
     )
@@ -87,18 +95,29 @@ class SearchView(APIView):
         raise_for_form(form)
         data = form.cleaned_data
         try:
-            page = search_documents(query=data["q"], filters=form.filters(),
-                                    page=data["page"] or 1, page_size=data["page_size"] or 20,
-                                    sort=data["sort"] or "relevance")
+            page = search_documents(
+                query=data["q"],
+                filters=form.filters(),
+                page=data["page"] or 1,
+                page_size=data["page_size"] or 20,
+                sort=data["sort"] or "relevance",
+            )
         except SearchError as error:
             raise ApiError(str(error), status_code=404, fields={"page": ["超出范围"]}) from None
         except SearchUnavailable:
-            raise ApiError("检索索引暂时不可用，请稍后再试；法规与条文接口不受影响。",
-                           status_code=503) from None
-        return Response({
-            "count": page.count, "page": page.page, "page_size": page.page_size,
-            "notices": page.notices,
-            "results": [_result(hit) for hit in page.results],
-            "facets": {name: [{"value": f.value, "count": f.count} for f in values]
-                       for name, values in page.facets.items()},
-        })
+            raise ApiError(
+                "检索索引暂时不可用，请稍后再试；法规与条文接口不受影响。", status_code=503
+            ) from None
+        return Response(
+            {
+                "count": page.count,
+                "page": page.page,
+                "page_size": page.page_size,
+                "notices": page.notices,
+                "results": [_result(hit) for hit in page.results],
+                "facets": {
+                    name: [{"value": f.value, "count": f.count} for f in values]
+                    for name, values in page.facets.items()
+                },
+            }
+        )

@@ -17,6 +17,7 @@ from collections import Counter
 from datetime import date, datetime
 
 from django.utils.encoding import force_str
+from haystack import connections
 from haystack.backends import BaseEngine
 from haystack.backends.whoosh_backend import WhooshSearchBackend, WhooshSearchQuery
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
@@ -24,12 +25,11 @@ from haystack.exceptions import SkipDocument
 from haystack.models import SearchResult
 from haystack.utils import get_identifier, get_model_ct
 from haystack.utils.app_loading import haystack_get_model
-from haystack import connections
 from whoosh import index
 from whoosh import query as wq
-from whoosh.filedb.filestore import FileStorage
 from whoosh.fields import DATETIME, KEYWORD, NUMERIC, TEXT
 from whoosh.fields import ID as WHOOSH_ID
+from whoosh.filedb.filestore import FileStorage
 from whoosh.scoring import BM25F
 
 from .analysis import BigramAnalyzer, CharAnalyzer, WordAnalyzer, cut_words, phrase_grams
@@ -71,7 +71,8 @@ class ChineseWhooshBackend(WhooshSearchBackend):
         os.makedirs(self.path, exist_ok=True)
         self.storage = FileStorage(self.path)
         self.content_field_name, self.schema = self.build_schema(
-            connections[self.connection_alias].get_unified_index().all_searchfields())
+            connections[self.connection_alias].get_unified_index().all_searchfields()
+        )
         if index.exists(self.storage):
             self.index = self.storage.open_index(schema=self.schema)
         else:
@@ -198,14 +199,21 @@ class ChineseWhooshBackend(WhooshSearchBackend):
     def build_aside(self, documents, *, procs: int = 1) -> str:
         """Write `documents` (dicts) into a new index beside the live one; return its folder."""
         self._ensure_current()
-        generations = os.path.join(os.path.dirname(os.path.abspath(self.path)),
-                                   os.path.basename(os.path.abspath(self.path)) + ".gen")
+        generations = os.path.join(
+            os.path.dirname(os.path.abspath(self.path)),
+            os.path.basename(os.path.abspath(self.path)) + ".gen",
+        )
         os.makedirs(generations, exist_ok=True)
         folder = os.path.join(generations, datetime.now().strftime("%Y%m%d%H%M%S%f"))
         os.makedirs(folder)
         new_index = FileStorage(folder).create_index(self.schema)
-        writer = new_index.writer(procs=procs, limitmb=256) if procs > 1 else (
-            new_index.writer(limitmb=256))
+        # Several processes analyse text in parallel; their segments are kept as they are
+        # (multisegment) instead of being merged into one, which would take longer than the build.
+        writer = (
+            new_index.writer(procs=procs, limitmb=128, multisegment=True)
+            if procs > 1
+            else new_index.writer(limitmb=256)
+        )
         try:
             for doc in documents:
                 writer.add_document(**doc)
@@ -258,8 +266,9 @@ class ChineseWhooshBackend(WhooshSearchBackend):
         required = [wq.Or([self._term_query(t) for t in group]) for group in parsed.must]
         matcher = wq.And(required) if required else wq.NullQuery
         words = [w for group in parsed.must for t in group for w in cut_words(t.text)]
-        ranked = wq.AndMaybe(matcher, wq.Or([wq.Term("text", w) for w in words])) if words else (
-            matcher)
+        ranked = (
+            wq.AndMaybe(matcher, wq.Or([wq.Term("text", w) for w in words])) if words else (matcher)
+        )
         if parsed.article:
             article = self._article_query(parsed)
             ranked = wq.Or([article, ranked]) if required else article
@@ -287,8 +296,11 @@ class ChineseWhooshBackend(WhooshSearchBackend):
         if ref.name:
             name = ref.name.strip("《》")
             grams = phrase_grams(name)
-            parts.append(wq.Phrase("title_chars", grams) if len(grams[0]) > 1 else
-                         wq.Term("title_chars1", grams[0]))
+            parts.append(
+                wq.Phrase("title_chars", grams)
+                if len(grams[0]) > 1
+                else wq.Term("title_chars1", grams[0])
+            )
         return wq.And(parts, boost=ARTICLE_BOOST)
 
     def _narrow_filter(self, searcher, narrow_queries, models):
@@ -322,11 +334,27 @@ class ChineseWhooshBackend(WhooshSearchBackend):
             self._facet_cache[key] = values
             return values
 
-    def search(self, query_string, sort_by=None, start_offset=0, end_offset=None, fields="",
-               highlight=False, facets=None, date_facets=None, query_facets=None,
-               narrow_queries=None, spelling_query=None, within=None, dwithin=None,
-               distance_point=None, models=None, limit_to_registered_models=None,
-               result_class=None, **kwargs):
+    def search(
+        self,
+        query_string,
+        sort_by=None,
+        start_offset=0,
+        end_offset=None,
+        fields="",
+        highlight=False,
+        facets=None,
+        date_facets=None,
+        query_facets=None,
+        narrow_queries=None,
+        spelling_query=None,
+        within=None,
+        dwithin=None,
+        distance_point=None,
+        models=None,
+        limit_to_registered_models=None,
+        result_class=None,
+        **kwargs,
+    ):
         try:
             searcher = self.searcher()
         except Exception as error:  # missing or corrupt index files
@@ -342,8 +370,14 @@ class ChineseWhooshBackend(WhooshSearchBackend):
             reverse = field.startswith("-")
             sortedby = field.lstrip("-")
         try:
-            results = searcher.search(whoosh_query, filter=filter_query, limit=limit,
-                                      sortedby=sortedby, reverse=reverse, terms=False)
+            results = searcher.search(
+                whoosh_query,
+                filter=filter_query,
+                limit=limit,
+                sortedby=sortedby,
+                reverse=reverse,
+                terms=False,
+            )
             hits = len(results)
             facet_counts = {}
             if facets:
@@ -361,8 +395,11 @@ class ChineseWhooshBackend(WhooshSearchBackend):
                 app_label, model_name = fields_[DJANGO_CT].split(".")
                 if haystack_get_model(app_label, model_name) is None:
                     continue
-                page.append(result_class(app_label, model_name, fields_[DJANGO_ID],
-                                         results.score(position) or 0))
+                page.append(
+                    result_class(
+                        app_label, model_name, fields_[DJANGO_ID], results.score(position) or 0
+                    )
+                )
         except (OSError, EOFError) as error:
             raise SearchUnavailable(str(error)) from error
         return {

@@ -13,21 +13,29 @@ MAX_PAGE_SIZE = 100
 
 class SearchForm(forms.Form):
     q = forms.CharField(required=False, max_length=10_000, strip=True, label="检索词")
-    type = forms.ChoiceField(required=False, choices=[("", "全部")] + list(TYPE_LABELS.items()),
-                             label="类型")
+    type = forms.ChoiceField(
+        required=False, choices=[("", "全部")] + list(TYPE_LABELS.items()), label="类型"
+    )
     issuer = forms.CharField(required=False, max_length=100, label="发文机关")
-    level = forms.ChoiceField(required=False, choices=[("", "全部")] + Level.choices,
-                              label="效力级别")
-    status = forms.ChoiceField(required=False, choices=[("", "全部")] + Status.choices,
-                               label="时效性")
-    year = forms.RegexField(required=False, regex=r"^\d{4}$", label="年份",
-                            error_messages={"invalid": "年份应为四位数字，例如 2018。"})
+    level = forms.ChoiceField(
+        required=False, choices=[("", "全部")] + Level.choices, label="效力级别"
+    )
+    status = forms.ChoiceField(
+        required=False, choices=[("", "全部")] + Status.choices, label="时效性"
+    )
+    year = forms.RegexField(
+        required=False,
+        regex=r"^\d{4}$",
+        label="年份",
+        error_messages={"invalid": "年份应为四位数字，例如 2018。"},
+    )
     regulation = forms.CharField(required=False, max_length=200, label="法规")
     publication = forms.CharField(required=False, max_length=300, label="出版物")
     sort = forms.ChoiceField(required=False, choices=SORT_CHOICES, label="排序")
     page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE, label="页码")
-    page_size = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE_SIZE,
-                                   label="每页条数")
+    page_size = forms.IntegerField(
+        required=False, min_value=1, max_value=MAX_PAGE_SIZE, label="每页条数"
+    )
 
     FILTERS = ("type", "issuer", "level", "status", "year", "regulation", "publication")
 

@@ -18,8 +18,9 @@ def _spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
     kept = [i for i, ch in enumerate(folded) if ch != " "]
     compact = "".join(folded[i] for i in kept)
     spans = []
-    for term in sorted({t for t in (fold(t).replace(" ", "") for t in terms) if t},
-                       key=len, reverse=True):
+    for term in sorted(
+        {t for t in (fold(t).replace(" ", "") for t in terms) if t}, key=len, reverse=True
+    ):
         start = compact.find(term)
         while start != -1:
             spans.append((kept[start], kept[start + len(term) - 1] + 1))
@@ -40,8 +41,9 @@ def highlight(text: str, terms: list[str], *, size: int = SNIPPET_CHARS) -> str:
     if len(text) <= size:
         start, end = 0, len(text)
     elif spans:
-        best = max(range(len(spans)),
-                   key=lambda i: sum(1 for s, _ in spans[i:] if s < spans[i][0] + size))
+        best = max(
+            range(len(spans)), key=lambda i: sum(1 for s, _ in spans[i:] if s < spans[i][0] + size)
+        )
         start = max(0, spans[best][0] - size // 4)
         end = min(len(text), start + size)
         start = max(0, end - size)

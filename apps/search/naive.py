@@ -17,8 +17,9 @@ from whoosh.qparser import QueryParser
 
 class NaiveIndex:
     def __init__(self, path: str):
-        self.schema = Schema(id=ID(stored=True, unique=True),
-                             text=TEXT(analyzer=ChineseAnalyzer(), stored=False))
+        self.schema = Schema(
+            id=ID(stored=True, unique=True), text=TEXT(analyzer=ChineseAnalyzer(), stored=False)
+        )
         os.makedirs(path, exist_ok=True)
         self.index = FileStorage(path).create_index(self.schema)
         self.parser = QueryParser("text", schema=self.schema)

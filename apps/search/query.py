@@ -77,8 +77,9 @@ class ParsedQuery:
         parts = []
         for group in self.must:
             alternatives = [_render(term) for term in group]
-            parts.append(alternatives[0] if len(alternatives) == 1 else
-                         "(" + " OR ".join(alternatives) + ")")
+            parts.append(
+                alternatives[0] if len(alternatives) == 1 else "(" + " OR ".join(alternatives) + ")"
+            )
         parts += ["-" + _render(term) for term in self.must_not]
         return " ".join(parts)
 
@@ -90,8 +91,9 @@ def _render(term: Term) -> str:
 def clean_query(raw: str) -> tuple[str, list[str]]:
     notices = []
     text = unicodedata.normalize("NFKC", raw or "")
-    text = "".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch
-                   for ch in text)
+    text = "".join(
+        " " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in text
+    )
     if len(text) > MAX_QUERY_CHARS:
         text = text[:MAX_QUERY_CHARS]
         notices.append(f"检索词过长，只使用前 {MAX_QUERY_CHARS} 个字符。")
@@ -155,8 +157,11 @@ def parse_query(raw: str) -> ParsedQuery:
             value = _NOISE.sub(" ", value).strip()
             if not value:
                 continue
-        terms = [Term(value, exact=True)] if exact else [
-            Term(w) for w in value.split() if any(ch.isalnum() for ch in w)]
+        terms = (
+            [Term(value, exact=True)]
+            if exact
+            else [Term(w) for w in value.split() if any(ch.isalnum() for ch in w)]
+        )
         if kind.startswith("not"):
             query.must_not.extend(terms)
             continue

@@ -53,15 +53,19 @@ class ClauseIndex(_Common, indexes.Indexable):
         return Clause
 
     def index_queryset(self, using=None):
-        return Clause.objects.select_related("regulation").prefetch_related(
-            "regulation__issuers"
-        )
+        return Clause.objects.select_related("regulation").prefetch_related("regulation__issuers")
 
     def prepare(self, obj: Clause) -> dict:
         data = super().prepare(obj)
         data.update(_regulation_fields(obj.regulation))
-        data.update(text=obj.text, chars=obj.text, content_type=TYPE_CLAUSE,
-                    number=obj.number, suffix=obj.suffix or NO_SUFFIX, publication="")
+        data.update(
+            text=obj.text,
+            chars=obj.text,
+            content_type=TYPE_CLAUSE,
+            number=obj.number,
+            suffix=obj.suffix or NO_SUFFIX,
+            publication="",
+        )
         return data
 
 
@@ -76,8 +80,9 @@ class RegulationIndex(_Common, indexes.Indexable):
         data = super().prepare(obj)
         data.update(_regulation_fields(obj))
         body = "\n".join(filter(None, [obj.title, obj.doc_number, obj.preamble]))
-        data.update(text=body, chars=body, content_type=TYPE_REGULATION, number=0, suffix="",
-                    publication="")
+        data.update(
+            text=body, chars=body, content_type=TYPE_REGULATION, number=0, suffix="", publication=""
+        )
         return data
 
 
@@ -93,9 +98,18 @@ class ArticleIndex(_Common, indexes.Indexable):
         published = obj.publication.published_on
         body = f"{obj.title}\n{obj.body}"
         data.update(
-            text=body, chars=body, title_chars="", content_type=TYPE_ARTICLE, issuer=[],
-            level="", status="", year=str(published.year) if published else "",
-            publication=str(obj.publication), regulation="", number=0, suffix="",
+            text=body,
+            chars=body,
+            title_chars="",
+            content_type=TYPE_ARTICLE,
+            issuer=[],
+            level="",
+            status="",
+            year=str(published.year) if published else "",
+            publication=str(obj.publication),
+            regulation="",
+            number=0,
+            suffix="",
             date=published,
         )
         return data

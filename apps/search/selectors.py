@@ -15,8 +15,13 @@ from .highlight import highlight
 from .query import parse_query
 from .search_indexes import TYPE_ARTICLE, TYPE_CLAUSE, TYPE_LABELS, TYPE_REGULATION
 
-FACETS = {"type": "content_type", "issuer": "issuer", "level": "level", "status": "status",
-          "year": "year"}
+FACETS = {
+    "type": "content_type",
+    "issuer": "issuer",
+    "level": "level",
+    "status": "status",
+    "year": "year",
+}
 FILTER_FIELDS = FACETS | {"regulation": "regulation", "publication": "publication"}
 SORTS = {"relevance": None, "date": ["-date"], "date_asc": ["date"]}
 FACET_LIMIT = 30
@@ -81,8 +86,14 @@ def _escape(value: str) -> str:
     return value.replace("\\", "\\\\").replace('"', '\\"')
 
 
-def search_documents(*, query: str, filters: dict[str, str] | None = None, page: int = 1,
-                     page_size: int = 20, sort: str = "relevance") -> SearchPage:
+def search_documents(
+    *,
+    query: str,
+    filters: dict[str, str] | None = None,
+    page: int = 1,
+    page_size: int = 20,
+    sort: str = "relevance",
+) -> SearchPage:
     """Clauses, regulations and articles matching `query` (the query language of query.py).
 
     An empty query matches everything, so facets can be browsed without typing.
@@ -113,9 +124,16 @@ def search_documents(*, query: str, filters: dict[str, str] | None = None, page:
     }
     if "year" in facets:
         facets["year"].sort(key=lambda f: f.value, reverse=True)
-    return SearchPage(query=query, count=count, page=page, page_size=page_size,
-                      results=_hydrate(raw["results"], terms), facets=facets,
-                      notices=parsed.notices, filters=filters)
+    return SearchPage(
+        query=query,
+        count=count,
+        page=page,
+        page_size=page_size,
+        results=_hydrate(raw["results"], terms),
+        facets=facets,
+        notices=parsed.notices,
+        filters=filters,
+    )
 
 
 def _hydrate(results, terms: list[str]) -> list[SearchHit]:
@@ -123,8 +141,9 @@ def _hydrate(results, terms: list[str]) -> list[SearchHit]:
     for result in results:
         ids.setdefault(result.model_name, []).append(int(result.pk))
     clauses = Clause.objects.select_related("regulation").in_bulk(ids["clause"])
-    regulations = Regulation.objects.prefetch_related(
-        Prefetch("issuers")).in_bulk(ids["regulation"])
+    regulations = Regulation.objects.prefetch_related(Prefetch("issuers")).in_bulk(
+        ids["regulation"]
+    )
     articles = Article.objects.select_related("publication").in_bulk(ids["article"])
     hits = []
     for result in results:
@@ -132,24 +151,43 @@ def _hydrate(results, terms: list[str]) -> list[SearchHit]:
         if result.model_name == "clause" and pk in clauses:
             clause = clauses[pk]
             regulation = clause.regulation
-            hits.append(SearchHit(
-                type=TYPE_CLAUSE, title=f"{regulation.title} {clause.label}",
-                url=clause.get_absolute_url(), highlight=highlight(clause.text, terms),
-                date=regulation.promulgated_on, regulation=regulation, clause=clause,
-                breadcrumb=[regulation.title, *clause.breadcrumb, clause.label]))
+            hits.append(
+                SearchHit(
+                    type=TYPE_CLAUSE,
+                    title=f"{regulation.title} {clause.label}",
+                    url=clause.get_absolute_url(),
+                    highlight=highlight(clause.text, terms),
+                    date=regulation.promulgated_on,
+                    regulation=regulation,
+                    clause=clause,
+                    breadcrumb=[regulation.title, *clause.breadcrumb, clause.label],
+                )
+            )
         elif result.model_name == "regulation" and pk in regulations:
             regulation = regulations[pk]
             body = regulation.preamble or regulation.title
-            hits.append(SearchHit(
-                type=TYPE_REGULATION, title=regulation.title,
-                url=regulation.get_absolute_url(), highlight=highlight(body, terms),
-                date=regulation.promulgated_on, regulation=regulation,
-                breadcrumb=[regulation.level, regulation.title]))
+            hits.append(
+                SearchHit(
+                    type=TYPE_REGULATION,
+                    title=regulation.title,
+                    url=regulation.get_absolute_url(),
+                    highlight=highlight(body, terms),
+                    date=regulation.promulgated_on,
+                    regulation=regulation,
+                    breadcrumb=[regulation.level, regulation.title],
+                )
+            )
         elif result.model_name == "article" and pk in articles:
             article = articles[pk]
-            hits.append(SearchHit(
-                type=TYPE_ARTICLE, title=article.title, url=article.get_absolute_url(),
-                highlight=highlight(article.body, terms), date=article.publication.published_on,
-                article=article,
-                breadcrumb=[str(article.publication), article.column or "", article.title]))
+            hits.append(
+                SearchHit(
+                    type=TYPE_ARTICLE,
+                    title=article.title,
+                    url=article.get_absolute_url(),
+                    highlight=highlight(article.body, terms),
+                    date=article.publication.published_on,
+                    article=article,
+                    breadcrumb=[str(article.publication), article.column or "", article.title],
+                )
+            )
     return hits

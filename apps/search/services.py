@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.db import transaction
 from haystack import connections
@@ -77,13 +78,22 @@ def _update_in_batches(backend, index, queryset, progress: Callable | None = Non
 
 @contextmanager
 def index_sync_paused():
-    """Hold index updates from signals until the block ends, then apply them in one go."""
+    """Hold index updates from signals until the block ends, then apply them in one go.
+
+    The block may set `.rebuild = True` on what it gets (a bulk load): the whole index is then
+    rebuilt in parallel beside the live one, far faster than record-by-record updates.
+    """
+    control = SimpleNamespace(rebuild=False, progress=None)
     signals.pause()
     try:
-        yield
+        yield control
     finally:
         collected = signals.resume()
-    if collected["save"] or collected["delete"]:
+    if control.rebuild:
+        transaction.on_commit(
+            lambda: index_rebuild(procs=2, progress=control.progress), robust=True
+        )
+    elif collected["save"] or collected["delete"]:
         # Runs at once in autocommit mode; inside an outer transaction, only if it commits.
         transaction.on_commit(lambda: index_apply(collected), robust=True)
 
@@ -172,7 +182,9 @@ def index_repair(*, known: dict[str, int] | None = None) -> IndexDrift:
     if drift.clean:
         return drift
     database = _database_stamps()
-    collected = {"save": {i: database[i][:2] for i in drift.missing + drift.stale},
-                 "delete": set(drift.orphaned)}
+    collected = {
+        "save": {i: database[i][:2] for i in drift.missing + drift.stale},
+        "delete": set(drift.orphaned),
+    }
     index_apply(collected)
     return drift

@@ -1,4 +1,7 @@
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+
+from apps.policies.models import Clause
+from apps.policies.selectors import clause_number_from_key
 
 from .backend import SearchUnavailable
 from .forms import SearchForm
@@ -12,10 +15,17 @@ def search_page(request):
         context["errors"] = form.error_messages()
         return render(request, "search/search.html", context, status=400)
     data = form.cleaned_data
+    jump = _clause_jump(data["q"], data["regulation"])
+    if jump:
+        return redirect(jump)
     try:
-        results = search_documents(query=data["q"], filters=form.filters(),
-                                   page=data["page"] or 1, page_size=data["page_size"] or 20,
-                                   sort=data["sort"] or "relevance")
+        results = search_documents(
+            query=data["q"],
+            filters=form.filters(),
+            page=data["page"] or 1,
+            page_size=data["page_size"] or 20,
+            sort=data["sort"] or "relevance",
+        )
     except SearchError as error:
         context["errors"] = {"page": [str(error)]}
         return render(request, "search/search.html", context, status=400)
@@ -29,7 +39,21 @@ def search_page(request):
         shown = value
         if name == "type":
             shown = dict(form.fields["type"].choices).get(value, value)
-        chips.append({"label": f"{form.fields[name].label}：{shown}",
-                      "url": f"?{remaining.urlencode()}"})
+        chips.append(
+            {"label": f"{form.fields[name].label}：{shown}", "url": f"?{remaining.urlencode()}"}
+        )
     context.update(results=results, chips=chips, params=request.GET)
     return render(request, "search/search.html", context)
+
+
+def _clause_jump(query: str, regulation_slug: str) -> str | None:
+    """Searching a bare clause number (38, 第38条, 三十八) inside a regulation opens that clause."""
+    wanted = clause_number_from_key(query.strip()) if regulation_slug and query else None
+    if not wanted:
+        return None
+    clause = (
+        Clause.objects.select_related("regulation")
+        .filter(regulation__slug=regulation_slug, number=wanted[0], suffix=wanted[1])
+        .first()
+    )
+    return clause.get_absolute_url() if clause else None

@@ -14,9 +14,21 @@ class RegulationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Regulation
-        fields = ["slug", "title", "short_title", "doc_number", "level", "issuers",
-                  "promulgated_on", "effective_on", "status", "has_full_text", "clause_count",
-                  "url", "html_url"]
+        fields = [
+            "slug",
+            "title",
+            "short_title",
+            "doc_number",
+            "level",
+            "issuers",
+            "promulgated_on",
+            "effective_on",
+            "status",
+            "has_full_text",
+            "clause_count",
+            "url",
+            "html_url",
+        ]
 
     def get_issuers(self, obj) -> list[str]:
         return [body.name for body in obj.issuers.all()]
@@ -26,7 +38,9 @@ class RegulationSerializer(serializers.ModelSerializer):
         return count if count is not None else obj.clauses.count()
 
     def get_url(self, obj) -> str:
-        return reverse("api:regulation-detail", args=[obj.slug], request=self.context.get("request"))
+        return reverse(
+            "api:regulation-detail", args=[obj.slug], request=self.context.get("request")
+        )
 
     def get_html_url(self, obj) -> str:
         return obj.get_absolute_url()
@@ -72,15 +86,23 @@ class RegulationDetailSerializer(RegulationSerializer):
 
 
 class CitationSerializer(serializers.ModelSerializer):
-    regulation = serializers.SlugRelatedField(source="target_regulation", slug_field="slug",
-                                              read_only=True, allow_null=True)
+    regulation = serializers.SlugRelatedField(
+        source="target_regulation", slug_field="slug", read_only=True, allow_null=True
+    )
     clause_url = serializers.SerializerMethodField()
     resolved = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = Citation
-        fields = ["raw", "target_title", "target_number", "target_suffix", "regulation",
-                  "clause_url", "resolved"]
+        fields = [
+            "raw",
+            "target_title",
+            "target_number",
+            "target_suffix",
+            "regulation",
+            "clause_url",
+            "resolved",
+        ]
 
     def get_clause_url(self, obj) -> str | None:
         clause = obj.target_clause
@@ -110,8 +132,19 @@ class ClauseSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Clause
-        fields = ["regulation", "number", "suffix", "label", "part", "chapter", "section",
-                  "text", "paragraphs", "url", "html_url"]
+        fields = [
+            "regulation",
+            "number",
+            "suffix",
+            "label",
+            "part",
+            "chapter",
+            "section",
+            "text",
+            "paragraphs",
+            "url",
+            "html_url",
+        ]
 
     def get_url(self, obj) -> str:
         return clause_api_url(obj, self.context.get("request"))
@@ -125,8 +158,7 @@ class ClauseDetailSerializer(ClauseSerializer):
         fields = ClauseSerializer.Meta.fields + ["citations", "cited_by"]
 
     def get_citations(self, obj) -> list[dict]:
-        return CitationSerializer(self.context["citations"], many=True,
-                                  context=self.context).data
+        return CitationSerializer(self.context["citations"], many=True, context=self.context).data
 
     def get_cited_by(self, obj) -> list[dict]:
         return CitedBySerializer(self.context["cited_by"], many=True, context=self.context).data
@@ -155,8 +187,9 @@ class RegulationWriteSerializer(serializers.Serializer):
 
 class ClauseWriteSerializer(serializers.Serializer):
     number = serializers.IntegerField(min_value=1, max_value=100000)
-    suffix = serializers.RegexField(r"^(之[一二三四五六七八九十]+)?$", required=False,
-                                    allow_blank=True, max_length=10)
+    suffix = serializers.RegexField(
+        r"^(之[一二三四五六七八九十]+)?$", required=False, allow_blank=True, max_length=10
+    )
     text = serializers.CharField()
     part = serializers.CharField(max_length=200, required=False, allow_blank=True)
     chapter = serializers.CharField(max_length=200, required=False, allow_blank=True)

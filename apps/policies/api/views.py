@@ -21,28 +21,50 @@ from .serializers import (
     RegulationWriteSerializer,
 )
 
-ERROR = inline_serializer("Error", {"error": inline_serializer("ErrorBody", {
-    "code": serializers.CharField(), "message": serializers.CharField(),
-    "fields": serializers.DictField(child=serializers.ListField(child=serializers.CharField())),
-})})
+ERROR = inline_serializer(
+    "Error",
+    {
+        "error": inline_serializer(
+            "ErrorBody",
+            {
+                "code": serializers.CharField(),
+                "message": serializers.CharField(),
+                "fields": serializers.DictField(
+                    child=serializers.ListField(child=serializers.CharField())
+                ),
+            },
+        )
+    },
+)
 READ_ERRORS = {400: ERROR, 404: ERROR, 429: ERROR}
 WRITE_ERRORS = {400: ERROR, 401: ERROR, 403: ERROR, 404: ERROR, 429: ERROR}
-ORDERING = {"promulgated_on": "date_asc", "-promulgated_on": "date", "title": "title",
-            "date": "date", "date_asc": "date_asc"}
+ORDERING = {
+    "promulgated_on": "date_asc",
+    "-promulgated_on": "date",
+    "title": "title",
+    "date": "date",
+    "date_asc": "date_asc",
+}
+
 
 def int_param(name: str, minimum: int, maximum: int, description: str = "") -> OpenApiParameter:
-    return OpenApiParameter(name, {"type": "integer", "minimum": minimum, "maximum": maximum},
-                            description=description)
+    return OpenApiParameter(
+        name, {"type": "integer", "minimum": minimum, "maximum": maximum}, description=description
+    )
 
 
 PAGE_PARAMS = [int_param("page", 1, 100_000, "页码"), int_param("page_size", 1, 100, "每页条数")]
 LIST_PARAMS = [
     OpenApiParameter("q", str, description="标题、简称或文号包含的文字"),
-    OpenApiParameter("level", str, enum=[c[0] for c in RegulationFilterForm.base_fields["level"]
-                                         .choices if c[0]]),
+    OpenApiParameter(
+        "level", str, enum=[c[0] for c in RegulationFilterForm.base_fields["level"].choices if c[0]]
+    ),
     OpenApiParameter("issuer", str, description="发文机关全称"),
-    OpenApiParameter("status", str, enum=[c[0] for c in RegulationFilterForm.base_fields["status"]
-                                          .choices if c[0]]),
+    OpenApiParameter(
+        "status",
+        str,
+        enum=[c[0] for c in RegulationFilterForm.base_fields["status"].choices if c[0]],
+    ),
     int_param("year", 1949, 2100, "发布年份"),
     OpenApiParameter("promulgated_after", OpenApiTypes.DATE),
     OpenApiParameter("promulgated_before", OpenApiTypes.DATE),
@@ -50,8 +72,12 @@ LIST_PARAMS = [
     OpenApiParameter("ordering", str, enum=sorted(ORDERING)),
     *PAGE_PARAMS,
 ]
-CLAUSE_NUMBER = OpenApiParameter("number", str, OpenApiParameter.PATH,
-                                 description="38、第38条、第三十八条、三十八，或 10-1 表示第十条之一")
+CLAUSE_NUMBER = OpenApiParameter(
+    "number",
+    str,
+    OpenApiParameter.PATH,
+    description="38、第38条、第三十八条、三十八，或 10-1 表示第十条之一",
+)
 
 
 def _regulation(slug: str) -> Regulation:
@@ -66,9 +92,11 @@ def _clause(regulation: Regulation, number: str) -> Clause:
         return selectors.clause_get(regulation=regulation, key=number)
     except selectors.ClauseNotFound as missing:
         nearest = "、".join(c.label for c in missing.nearest)
-        raise ApiError(f"《{regulation.title}》中没有“{number}”。"
-                       + (f"最接近的条文：{nearest}。" if nearest else ""),
-                       status_code=404) from None
+        raise ApiError(
+            f"《{regulation.title}》中没有“{number}”。"
+            + (f"最接近的条文：{nearest}。" if nearest else ""),
+            status_code=404,
+        ) from None
 
 
 def _service_call(call, **kwargs):
@@ -82,32 +110,40 @@ class RegulationListView(GenericAPIView):
     queryset = Regulation.objects.all()
     serializer_class = RegulationSerializer
 
-    @extend_schema(parameters=LIST_PARAMS, responses={200: RegulationSerializer(many=True),
-                                                      **READ_ERRORS})
+    @extend_schema(
+        parameters=LIST_PARAMS, responses={200: RegulationSerializer(many=True), **READ_ERRORS}
+    )
     def get(self, request):
         reject_empty(request, allowed=("q", "issuer"))
         data = request.query_params.copy()
         if "ordering" in data:
             if data["ordering"] not in ORDERING:
-                raise ApiError("ordering 只能是：" + "、".join(sorted(ORDERING)),
-                               fields={"ordering": ["无效取值"]})
+                raise ApiError(
+                    "ordering 只能是：" + "、".join(sorted(ORDERING)),
+                    fields={"ordering": ["无效取值"]},
+                )
             data["sort"] = ORDERING[data.pop("ordering")[0]]
         form = RegulationFilterForm(data)
         raise_for_form(form)
-        queryset = selectors.regulation_list(filters=form.filters(),
-                                             sort=form.cleaned_data["sort"] or "date")
+        queryset = selectors.regulation_list(
+            filters=form.filters(), sort=form.cleaned_data["sort"] or "date"
+        )
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
-    @extend_schema(request=RegulationWriteSerializer,
-                   responses={201: RegulationDetailSerializer, **WRITE_ERRORS})
+    @extend_schema(
+        request=RegulationWriteSerializer,
+        responses={201: RegulationDetailSerializer, **WRITE_ERRORS},
+    )
     def post(self, request):
         serializer = RegulationWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         regulation = _service_call(services.regulation_create, **serializer.validated_data)
         regulation = selectors.regulation_get(slug=regulation.slug)
-        return Response(RegulationDetailSerializer(regulation, context=self._context(regulation))
-                        .data, status=status.HTTP_201_CREATED)
+        return Response(
+            RegulationDetailSerializer(regulation, context=self._context(regulation)).data,
+            status=status.HTTP_201_CREATED,
+        )
 
     def _context(self, regulation):
         return {"request": self.request, "toc": []}
@@ -127,16 +163,21 @@ class RegulationDetailView(GenericAPIView):
         regulation = _regulation(slug)
         latest = regulation.clauses.aggregate(latest=Max("updated_at"))["latest"]
         modified = max(filter(None, [regulation.updated_at, latest]))
-        return conditional_response(request, last_modified=modified,
-                                    build=lambda: self._render(regulation))
+        return conditional_response(
+            request, last_modified=modified, build=lambda: self._render(regulation)
+        )
 
-    @extend_schema(request=RegulationWriteSerializer,
-                   responses={200: RegulationDetailSerializer, **WRITE_ERRORS})
+    @extend_schema(
+        request=RegulationWriteSerializer,
+        responses={200: RegulationDetailSerializer, **WRITE_ERRORS},
+    )
     def put(self, request, slug):
         return self._update(request, slug, partial=False)
 
-    @extend_schema(request=RegulationWriteSerializer,
-                   responses={200: RegulationDetailSerializer, **WRITE_ERRORS})
+    @extend_schema(
+        request=RegulationWriteSerializer,
+        responses={200: RegulationDetailSerializer, **WRITE_ERRORS},
+    )
     def patch(self, request, slug):
         return self._update(request, slug, partial=True)
 
@@ -144,8 +185,9 @@ class RegulationDetailView(GenericAPIView):
         regulation = _regulation(slug)
         serializer = RegulationWriteSerializer(regulation, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        _service_call(services.regulation_update, regulation=regulation,
-                      **serializer.validated_data)
+        _service_call(
+            services.regulation_update, regulation=regulation, **serializer.validated_data
+        )
         return Response(self._render(selectors.regulation_get(slug=slug)))
 
     @extend_schema(responses={204: None, **WRITE_ERRORS})
@@ -158,28 +200,34 @@ class ClauseListView(GenericAPIView):
     queryset = Clause.objects.all()
     serializer_class = ClauseSerializer
 
-    @extend_schema(parameters=PAGE_PARAMS,
-                   responses={200: ClauseSerializer(many=True), **READ_ERRORS})
+    @extend_schema(
+        parameters=PAGE_PARAMS, responses={200: ClauseSerializer(many=True), **READ_ERRORS}
+    )
     def get(self, request, slug):
         regulation = _regulation(slug)
         clauses = selectors.regulation_clauses(regulation=regulation)
         page = self.paginate_queryset(clauses)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
-    @extend_schema(request=ClauseWriteSerializer,
-                   responses={201: ClauseDetailSerializer, **WRITE_ERRORS})
+    @extend_schema(
+        request=ClauseWriteSerializer, responses={201: ClauseDetailSerializer, **WRITE_ERRORS}
+    )
     def post(self, request, slug):
         regulation = _regulation(slug)
         serializer = ClauseWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        clause = _service_call(services.clause_create, regulation=regulation,
-                               **serializer.validated_data)
+        clause = _service_call(
+            services.clause_create, regulation=regulation, **serializer.validated_data
+        )
         return Response(_clause_data(request, clause), status=status.HTTP_201_CREATED)
 
 
 def _clause_data(request, clause: Clause) -> dict:
-    context = {"request": request, "citations": selectors.clause_citations(clause=clause),
-               "cited_by": selectors.clause_cited_by(clause=clause)}
+    context = {
+        "request": request,
+        "citations": selectors.clause_citations(clause=clause),
+        "cited_by": selectors.clause_cited_by(clause=clause),
+    }
     return ClauseDetailSerializer(clause, context=context).data
 
 
@@ -187,20 +235,29 @@ class ClauseDetailView(GenericAPIView):
     queryset = Clause.objects.all()
     serializer_class = ClauseDetailSerializer
 
-    @extend_schema(parameters=[CLAUSE_NUMBER],
-                   responses={200: ClauseDetailSerializer, 304: None, **READ_ERRORS})
+    @extend_schema(
+        parameters=[CLAUSE_NUMBER],
+        responses={200: ClauseDetailSerializer, 304: None, **READ_ERRORS},
+    )
     def get(self, request, slug, number):
         clause = _clause(_regulation(slug), number)
-        return conditional_response(request, last_modified=clause.updated_at,
-                                    build=lambda: _clause_data(request, clause))
+        return conditional_response(
+            request, last_modified=clause.updated_at, build=lambda: _clause_data(request, clause)
+        )
 
-    @extend_schema(parameters=[CLAUSE_NUMBER], request=ClauseWriteSerializer,
-                   responses={200: ClauseDetailSerializer, **WRITE_ERRORS})
+    @extend_schema(
+        parameters=[CLAUSE_NUMBER],
+        request=ClauseWriteSerializer,
+        responses={200: ClauseDetailSerializer, **WRITE_ERRORS},
+    )
     def put(self, request, slug, number):
         return self._update(request, slug, number, partial=False)
 
-    @extend_schema(parameters=[CLAUSE_NUMBER], request=ClauseWriteSerializer,
-                   responses={200: ClauseDetailSerializer, **WRITE_ERRORS})
+    @extend_schema(
+        parameters=[CLAUSE_NUMBER],
+        request=ClauseWriteSerializer,
+        responses={200: ClauseDetailSerializer, **WRITE_ERRORS},
+    )
     def patch(self, request, slug, number):
         return self._update(request, slug, number, partial=True)
 
@@ -227,8 +284,9 @@ class IssuerListView(GenericAPIView):
     http_method_names = ["get", "head", "options"]
     serializer_class = IssuerSerializer
 
-    @extend_schema(parameters=PAGE_PARAMS,
-                   responses={200: IssuerSerializer(many=True), **READ_ERRORS})
+    @extend_schema(
+        parameters=PAGE_PARAMS, responses={200: IssuerSerializer(many=True), **READ_ERRORS}
+    )
     def get(self, request):
         page = self.paginate_queryset(selectors.issuer_list())
         return self.get_paginated_response(self.get_serializer(page, many=True).data)

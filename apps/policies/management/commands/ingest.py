@@ -16,10 +16,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="*", metavar="PATH", help="files or directories")
-        parser.add_argument("--dry-run", action="store_true",
-                            help="parse and report what would change, write nothing")
-        parser.add_argument("--force", action="store_true",
-                            help="re-parse files even when their checksum is unchanged")
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="parse and report what would change, write nothing",
+        )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="re-parse files even when their checksum is unchanged",
+        )
 
     def handle(self, *args, paths, dry_run, force, verbosity, **options):
         targets = [Path(p) for p in paths] or [Path(settings.CORPUS_DIR)]
@@ -30,8 +36,10 @@ class Command(BaseCommand):
                 return
             line = f"[{position}/{total}] {result.outcome:<12} {result.path}"
             if result.outcome != "unchanged" and result.outcome != "failed":
-                line += (f"  法规 {result.regulations} · 条文 {result.clauses}"
-                         f" · 文章 {result.articles} · 目录 {result.catalogue}")
+                line += (
+                    f"  法规 {result.regulations} · 条文 {result.clauses}"
+                    f" · 文章 {result.articles} · 目录 {result.catalogue}"
+                )
             if result.outcome == "failed":
                 self.stderr.write(self.style.ERROR(f"{line}\n    {result.message}"))
             else:
@@ -40,7 +48,17 @@ class Command(BaseCommand):
                 for warning in result.warnings:
                     self.stdout.write(self.style.WARNING(f"    注意：{warning}"))
 
-        report = corpus_ingest(paths=targets, dry_run=dry_run, force=force, progress=progress)
+        def index_progress(name, done, total):
+            if not quiet:
+                self.stdout.write(f"  索引 {name}: {done}/{total}")
+
+        report = corpus_ingest(
+            paths=targets,
+            dry_run=dry_run,
+            force=force,
+            progress=progress,
+            index_progress=index_progress,
+        )
         outcomes: dict[str, int] = {}
         for result in report.files:
             outcomes[result.outcome] = outcomes.get(result.outcome, 0) + 1
@@ -48,4 +66,6 @@ class Command(BaseCommand):
         if not quiet:
             self.stdout.write(f"完成：{summary}")
         if report.failed:
-            raise CommandError(f"{len(report.failed)} 个文件未能导入（见上方说明），其余文件已导入。")
+            raise CommandError(
+                f"{len(report.failed)} 个文件未能导入（见上方说明），其余文件已导入。"
+            )

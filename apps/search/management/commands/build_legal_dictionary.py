@@ -29,8 +29,11 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--corpus", default=str(settings.CORPUS_DIR),
-                            help="folder of .md/.txt source texts (default: bundled corpus)")
+        parser.add_argument(
+            "--corpus",
+            default=str(settings.CORPUS_DIR),
+            help="folder of .md/.txt source texts (default: bundled corpus)",
+        )
         parser.add_argument("--output", default=str(USER_DICT))
 
     def handle(self, *args, corpus, output, **options):

@@ -22,8 +22,11 @@ class Command(BaseCommand):
             raise CommandError(
                 f"检索索引无法打开：{error}。运行 `python manage.py rebuild_index` 重建。"
             ) from None
-        kinds = [("缺失（数据库有，索引无）", drift.missing), ("过期（索引后又被修改）", drift.stale),
-                 ("多余（数据库已删除）", drift.orphaned)]
+        kinds = [
+            ("缺失（数据库有，索引无）", drift.missing),
+            ("过期（索引后又被修改）", drift.stale),
+            ("多余（数据库已删除）", drift.orphaned),
+        ]
         for label, items in kinds:
             self.stdout.write(f"{label}：{len(items)}")
             for identifier in items[:limit]:
@@ -37,4 +40,6 @@ class Command(BaseCommand):
             else:
                 raise CommandError("修复后仍不一致，请运行 rebuild_index。")
         else:
-            raise CommandError("索引与数据库不一致；运行 `python manage.py check_index --repair` 修复。")
+            raise CommandError(
+                "索引与数据库不一致；运行 `python manage.py check_index --repair` 修复。"
+            )

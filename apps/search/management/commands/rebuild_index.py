@@ -14,10 +14,18 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--noinput", "--no-input", action="store_true",
-                            help="accepted for compatibility with haystack; nothing is asked")
-        parser.add_argument("--procs", type=int, default=min(2, os.cpu_count() or 1),
-                            help="processes that analyse text in parallel (default: up to 2)")
+        parser.add_argument(
+            "--noinput",
+            "--no-input",
+            action="store_true",
+            help="accepted for compatibility with haystack; nothing is asked",
+        )
+        parser.add_argument(
+            "--procs",
+            type=int,
+            default=min(2, os.cpu_count() or 1),
+            help="processes that analyse text in parallel (default: up to 2)",
+        )
 
     def handle(self, *args, procs, verbosity, **options):
         started = time.monotonic()
@@ -34,5 +42,8 @@ class Command(BaseCommand):
             self.stdout.write("正在重建检索索引（新索引建好后替换旧索引）…")
         count = index_rebuild(progress=progress, procs=max(1, procs))
         if verbosity:
-            self.stdout.write(self.style.SUCCESS(
-                f"完成：{count} 条记录已索引，用时 {time.monotonic() - started:.1f} 秒。"))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"完成：{count} 条记录已索引，用时 {time.monotonic() - started:.1f} 秒。"
+                )
+            )
