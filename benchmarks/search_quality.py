@@ -5,9 +5,9 @@
 Ingests the corpus (default: the bundled fixtures/corpus) into a throw-away database and index,
 samples substrings of 2–12 Chinese characters from clause texts with a fixed seed, and searches
 each one through the selector (type=clause), unquoted and quoted. Precision is over every
-clause returned (all pages): the share that contain the sampled text exactly. The naive set-up (haystack's
-Whoosh backend with jieba's ChineseAnalyzer and Whoosh's query parser) indexes the same clause
-texts in the same run.
+clause returned (all pages): the share that contain the sampled text exactly. The naive set-up
+(haystack's Whoosh backend with jieba's ChineseAnalyzer and Whoosh's query parser) indexes the
+same clause texts in the same run.
 """
 
 import argparse

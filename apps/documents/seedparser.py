@@ -29,18 +29,12 @@ from apps.policies.parsed import (
     ParsedPublication,
     ParsedRegulation,
 )
+from apps.policies.textnorm import normalize_chars
 
 _CJK = "\u3400-\u9fff"
 _N = "零〇一二三四五六七八九十百千两"
 
 # ---------------------------------------------------------------- character level
-
-_WIDTH = {code: code - 0xFEE0 for code in range(0xFF10, 0xFF1A)}  # ０-９
-_WIDTH |= {code: code - 0xFEE0 for code in range(0xFF21, 0xFF3B)}  # Ａ-Ｚ
-_WIDTH |= {code: code - 0xFEE0 for code in range(0xFF41, 0xFF5B)}  # ａ-ｚ
-_WIDTH |= {0x3000: 0x20, 0xA0: 0x20}
-_WIDTH |= {code: None for code in (0x200B, 0x200C, 0x200D, 0xFEFF, 0x2060, 0xFFFD)}
-_WIDTH |= {ord("臵"): ord("置")}  # OCR slip: 处臵 → 处置
 
 _SPACE_DIGIT_CJK = re.compile(rf"(?<=\d) +(?=[{_CJK}])|(?<=[{_CJK}]) +(?=\d)")
 _GROUPED_NUMBER = re.compile(r"(?<![\d.,])\d{1,3}(?: \d{3})+(?!\d)")  # 1 347 → 1347
@@ -51,10 +45,6 @@ _LEAD_LABEL = re.compile(
 _MD_HEADING = re.compile(r"^#+\s*")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _MD_AUTOLINK = re.compile(r"<((?:https?://|www\.)[^>\s]+)>")
-
-
-def _normalize(text: str) -> str:
-    return text.translate(_WIDTH)
 
 
 def _tighten(text: str) -> str:
@@ -81,7 +71,7 @@ def _strip_markup(text: str) -> str:
 
 def _clean(line: str) -> str:
     """One raw line as text: half-width digits/letters, no Markdown, tight numbers."""
-    return _tighten(_strip_markup(_normalize(line)))
+    return _tighten(_strip_markup(normalize_chars(line)))
 
 
 def _key(text: str) -> str:
@@ -213,7 +203,7 @@ def _assemble(
     pending: _Block | None = None
     gap = True
     for line in lines:
-        raw = _normalize(line).strip()
+        raw = normalize_chars(line).strip()
         if not raw:
             gap = True
             continue
@@ -268,7 +258,7 @@ _DATE = re.compile(r"(\d{4})年(\d{1,2})月(?:(\d{1,2})日)?")
 
 def _date(text: str, *, month_ok: bool = False) -> date | None:
     """The first valid YYYY年M月D日 date (or YYYY年M月, as day 1, when month_ok)."""
-    for match in _DATE.finditer(_tighten(_normalize(text))):
+    for match in _DATE.finditer(_tighten(normalize_chars(text))):
         if match[3] is None and not month_ok:
             continue
         try:
@@ -327,7 +317,7 @@ def _split_front(lines: list[str]) -> tuple[int, int, int]:
     first = last = None
     quiet = 0
     for index in range(marker + 1, len(lines)):
-        text = _normalize(lines[index]).strip()
+        text = normalize_chars(lines[index]).strip()
         if not text:
             continue
         if _toc_like(text):
@@ -348,7 +338,7 @@ def _parse_toc(lines: list[str]) -> list[_TocEntry]:
     entries: list[_TocEntry] = []
     column = ""
     for line in lines:
-        raw = _normalize(line).strip()
+        raw = normalize_chars(line).strip()
         text = _clean(raw)
         if not text:
             continue
@@ -787,7 +777,7 @@ def parse_catalogue(lines: list[str]) -> list[CatalogueEntry]:
     """
     entries: list[CatalogueEntry] = []
     for line in lines:
-        cells = [_tighten(_normalize(cell)).strip() for cell in line.split("\t")]
+        cells = [_tighten(normalize_chars(cell)).strip() for cell in line.split("\t")]
         if len(cells) < 4:
             continue
         issued = _date(cells[1])
@@ -811,7 +801,7 @@ def parse_catalogue(lines: list[str]) -> list[CatalogueEntry]:
 
 def _noise(line: str) -> bool:
     """Page numbers and running headers ('中国电子商务报告·2018')."""
-    text = _normalize(line).strip()
+    text = normalize_chars(line).strip()
     return bool(text) and bool(_PAGE_NUMBER.match(text) or _RUNNING_HEADER.match(text))
 
 

@@ -11,7 +11,7 @@ _WIDTH_TABLE |= {code: code - 0xFEE0 for code in range(0xFF21, 0xFF3B)}
 _WIDTH_TABLE |= {code: code - 0xFEE0 for code in range(0xFF41, 0xFF5B)}
 _WIDTH_TABLE |= {0x3000: 0x20, 0x00A0: 0x20}
 # Invisible characters left over by PDF/Word exports.
-_WIDTH_TABLE |= {code: None for code in (0x200B, 0x200C, 0x200D, 0xFEFF, 0x2060)}
+_WIDTH_TABLE |= {code: None for code in (0x200B, 0x200C, 0x200D, 0xFEFF, 0x2060, 0xFFFD)}
 # Control characters other than tab and newline never carry meaning in these texts.
 _WIDTH_TABLE |= {code: None for code in range(0x20) if code not in (0x09, 0x0A)}
 _WIDTH_TABLE |= {0x7F: None}

@@ -42,71 +42,13 @@ def _is_word(piece: str) -> bool:
     return any(ch.isalnum() for ch in piece)
 
 
-class JiebaTokenizer(Tokenizer):
-    """jieba segmentation with tokens numbered 0, 1, 2 … (not by character offset)."""
+class _FoldingTokenizer(Tokenizer):
+    """Whoosh tokenizer protocol in one place: positions, character offsets, tokenize=False.
 
-    def __call__(
-        self,
-        value,
-        positions=False,
-        chars=False,
-        keeporiginal=False,
-        removestops=True,
-        start_pos=0,
-        start_char=0,
-        tokenize=True,
-        mode="",
-        **kwargs,
-    ):
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        if not tokenize:
-            token.original = token.text = fold(value)
-            token.boost = 1.0
-            if positions:
-                token.pos = start_pos
-            if chars:
-                token.startchar, token.endchar = start_char, start_char + len(value)
-            yield token
-            return
-        folded = fold(value)
-        offset = 0
-        position = start_pos
-        for word in jieba_tokenizer().cut(folded, HMM=False):
-            start, offset = offset, offset + len(word)
-            if not _is_word(word):
-                continue
-            token.text = word.strip()
-            if not token.text:
-                continue
-            token.boost = 1.0
-            token.stopped = False
-            if keeporiginal:
-                token.original = value[start:offset]
-            if positions:
-                token.pos = position
-            if chars:
-                token.startchar, token.endchar = start_char + start, start_char + offset
-            position += 1
-            yield token
+    Subclasses yield (position, text, start, end) pieces of a value; text is already folded.
+    """
 
-
-def _compact(text: str) -> list[str]:
-    """Folded characters without spaces: '2014 年' and '2014年' read the same."""
-    return [ch for ch in fold(text) if ch != " "]
-
-
-def phrase_grams(text: str) -> list[str]:
-    """The bigrams that, at consecutive positions, spell the text (a single character: itself)."""
-    chars = _compact(text)
-    if len(chars) <= 1:
-        return chars
-    return [chars[i] + chars[i + 1] for i in range(len(chars) - 1)]
-
-
-class _GramTokenizer(Tokenizer):
-    """Base for the two character tokenizers; subclasses say which grams a text yields."""
-
-    def grams(self, chars: list[str]):
+    def pieces(self, value: str):
         raise NotImplementedError
 
     def __call__(
@@ -123,34 +65,62 @@ class _GramTokenizer(Tokenizer):
         **kwargs,
     ):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        if not tokenize:
-            token.original = token.text = fold(value)
-            token.boost = 1.0
-            if positions:
-                token.pos = start_pos
-            yield token
-            return
-        for position, gram in self.grams(_compact(value)):
-            token.text = gram
+        pieces = self.pieces(value) if tokenize else [(0, fold(value), 0, len(value))]
+        for position, text, start, end in pieces:
+            token.text = text
             token.boost = 1.0
             token.stopped = False
+            if keeporiginal:
+                token.original = value[start:end]
             if positions:
                 token.pos = start_pos + position
+            if chars:
+                token.startchar, token.endchar = start_char + start, start_char + end
             yield token
 
 
-class BigramTokenizer(_GramTokenizer):
+class JiebaTokenizer(_FoldingTokenizer):
+    """jieba segmentation with tokens numbered 0, 1, 2 … (not by character offset)."""
+
+    def pieces(self, value):
+        offset = position = 0
+        for word in jieba_tokenizer().cut(fold(value), HMM=False):
+            start, offset = offset, offset + len(word)
+            text = word.strip()
+            if text and _is_word(text):
+                yield position, text, start, offset
+                position += 1
+
+
+def _compact(value: str) -> list[tuple[int, str]]:
+    """(offset, character) of the folded text without spaces: '2014 年' reads as '2014年'."""
+    return [(i, ch) for i, ch in enumerate(fold(value)) if ch != " "]
+
+
+def phrase_grams(text: str) -> list[str]:
+    """The bigrams that, at consecutive positions, spell the text (a single character: itself)."""
+    chars = [ch for _, ch in _compact(text)]
+    if len(chars) <= 1:
+        return chars
+    return [chars[i] + chars[i + 1] for i in range(len(chars) - 1)]
+
+
+class BigramTokenizer(_FoldingTokenizer):
     """Overlapping character bigrams at character positions: a phrase of them is a substring."""
 
-    def grams(self, chars):
-        return ((i, chars[i] + chars[i + 1]) for i in range(len(chars) - 1))
+    def pieces(self, value):
+        chars = _compact(value)
+        for i in range(len(chars) - 1):
+            (start, first), (end, second) = chars[i], chars[i + 1]
+            yield i, first + second, start, end + 1
 
 
-class CharTokenizer(_GramTokenizer):
+class CharTokenizer(_FoldingTokenizer):
     """Single characters, for one-character queries (no positions are needed)."""
 
-    def grams(self, chars):
-        return enumerate(chars)
+    def pieces(self, value):
+        for i, (start, char) in enumerate(_compact(value)):
+            yield i, char, start, start + 1
 
 
 def WordAnalyzer():  # noqa: N802 - Whoosh's analyzer factories are named like classes

@@ -93,15 +93,8 @@ class SearchView(APIView):
         reject_empty(request, allowed=("q", "issuer", "regulation", "publication"))
         form = SearchForm(request.query_params)
         raise_for_form(form)
-        data = form.cleaned_data
         try:
-            page = search_documents(
-                query=data["q"],
-                filters=form.filters(),
-                page=data["page"] or 1,
-                page_size=data["page_size"] or 20,
-                sort=data["sort"] or "relevance",
-            )
+            page = search_documents(**form.search_kwargs())
         except SearchError as error:
             raise ApiError(str(error), status_code=404, fields={"page": ["超出范围"]}) from None
         except SearchUnavailable:

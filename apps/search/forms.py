@@ -42,5 +42,16 @@ class SearchForm(forms.Form):
     def filters(self) -> dict[str, str]:
         return {name: self.cleaned_data[name] for name in self.FILTERS if self.cleaned_data[name]}
 
+    def search_kwargs(self) -> dict:
+        """Arguments for selectors.search_documents, defaults filled in."""
+        data = self.cleaned_data
+        return {
+            "query": data["q"],
+            "filters": self.filters(),
+            "page": data["page"] or 1,
+            "page_size": data["page_size"] or 20,
+            "sort": data["sort"] or "relevance",
+        }
+
     def error_messages(self) -> dict[str, list[str]]:
         return {field: [str(e) for e in errors] for field, errors in self.errors.items()}

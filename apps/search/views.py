@@ -19,13 +19,7 @@ def search_page(request):
     if jump:
         return redirect(jump)
     try:
-        results = search_documents(
-            query=data["q"],
-            filters=form.filters(),
-            page=data["page"] or 1,
-            page_size=data["page_size"] or 20,
-            sort=data["sort"] or "relevance",
-        )
+        results = search_documents(**form.search_kwargs())
     except SearchError as error:
         context["errors"] = {"page": [str(error)]}
         return render(request, "search/search.html", context, status=400)
