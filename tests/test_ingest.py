@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from apps.documents.models import Article
+from apps.documents.models import Article, Publication
 from apps.policies.models import Citation, Clause, Regulation
 from apps.policies.numerals import cn_to_int
 from apps.policies.services import corpus_ingest
@@ -193,3 +193,58 @@ def test_dry_run_writes_nothing(tmp_path):
     report = corpus_ingest(paths=[path], dry_run=True)
     assert report.files[0].outcome in ("would-create", "would-update")
     assert (Regulation.objects.count(), Clause.objects.count()) == before
+
+
+@pytest.mark.django_db
+def test_every_regulation_with_clauses_is_numbered_without_gaps():
+    for regulation in Regulation.objects.filter(clauses__isnull=False).distinct():
+        numbers = [c.number for c in regulation.clauses.order_by("order") if not c.suffix]
+        assert numbers == list(range(1, len(numbers) + 1)), regulation.title
+        assert all(c.text.strip() for c in regulation.clauses.all()), regulation.title
+
+
+@pytest.mark.django_db
+def test_embedded_regulations_come_from_their_articles():
+    embedded = {
+        "企业信息公示暂行条例": 25,
+        "即时通信工具公众信息服务发展管理暂行规定": 10,
+        "关于促进本市互联网金融产业健康发展的若干意见": 20,
+        "网络交易平台经营者履行社会责任指引": 35,
+    }
+    for title, count in embedded.items():
+        regulation = Regulation.objects.get(title=title)
+        assert regulation.clauses.count() == count, title
+        assert regulation.source_article is not None, title
+        assert title in regulation.source_article.body or regulation.source_article.title
+    # The regulation inside seed 001 and the official file are one record; the official text wins.
+    notice = Regulation.objects.get(title="企业信息公示暂行条例")
+    assert notice.source_path.endswith("企业信息公示暂行条例(2014-08-07).md")
+    assert notice.doc_number.endswith("国务院令第654号") and notice.level == "行政法规"
+    guideline = Regulation.objects.get(title="网络交易平台经营者履行社会责任指引")
+    assert guideline.clauses.get(number=1).chapter == "第一章 总则"
+    assert [b.name for b in guideline.issuers.all()] == ["国家工商行政管理总局"]
+    opinions = Regulation.objects.get(title="关于促进本市互联网金融产业健康发展的若干意见")
+    assert opinions.clauses.get(number=5).label == "（五）"
+
+
+@pytest.mark.django_db
+def test_catalogue_rows_become_records_merged_with_full_texts():
+    catalogued = Regulation.objects.filter(catalogue_publication__isnull=False)
+    assert catalogued.count() == 89
+    assert catalogued.filter(has_full_text=False).count() == 85
+    law = Regulation.objects.get(title="中华人民共和国电子商务法")
+    assert law.catalogue_publication is not None and law.has_full_text
+    joint = Regulation.objects.get(doc_number="发改财金〔2018〕716号")
+    assert joint.issuers.count() == 8 and joint.level == "规范性文件"
+    assert Regulation.objects.get(doc_number="海关总署令〔2018〕238号").level == "部门规章"
+
+
+@pytest.mark.django_db
+def test_publications_and_articles():
+    assert Publication.objects.count() == 5
+    issue = Publication.objects.get(issue_label__contains="第7期")
+    assert issue.publisher == "上海市电子商务行业协会"
+    columns = set(issue.articles.values_list("column", flat=True))
+    assert {"重要消息", "政策规范"} <= columns
+    assert not Article.objects.filter(body__contains="处臵").exists()
+    assert Article.objects.filter(source="本刊编辑部整理").count() >= 5
