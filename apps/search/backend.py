@@ -27,6 +27,7 @@ from haystack.utils import get_identifier, get_model_ct
 from haystack.utils.app_loading import haystack_get_model
 from whoosh import index
 from whoosh import query as wq
+from whoosh.collectors import FilterCollector, SortingCollector, TopCollector
 from whoosh.fields import DATETIME, KEYWORD, NUMERIC, TEXT
 from whoosh.fields import ID as WHOOSH_ID
 from whoosh.filedb.filestore import FileStorage
@@ -370,24 +371,25 @@ class ChineseWhooshBackend(WhooshSearchBackend):
             reverse = field.startswith("-")
             sortedby = field.lstrip("-")
         try:
-            results = searcher.search(
-                whoosh_query,
-                filter=filter_query,
-                limit=limit,
-                sortedby=sortedby,
-                reverse=reverse,
-                terms=False,
-            )
-            hits = len(results)
+            # One pass over the matches gives the page, the count and the docnums for facets
+            # (Whoosh's default collector would run the query again for each of the last two).
+            if sortedby:
+                collector = SortingCollector(sortedby, limit=limit, reverse=reverse)
+            else:
+                collector = _TopAndAllCollector(limit=limit, usequality=False)
+            if filter_query is not None:
+                collector = FilterCollector(collector, allow=filter_query)
+            searcher.search_with_collector(whoosh_query, collector)
+            results = collector.results()
+            docnums = set(collector.all_ids())
+            hits = len(docnums)
             facet_counts = {}
-            if facets:
-                docnums = results.docs() if hits else set()
-                for field in facets:
-                    per_doc = self.facet_values(searcher, field)
-                    counter: Counter = Counter()
-                    for docnum in docnums:
-                        counter.update(per_doc.get(docnum, ()))
-                    facet_counts[field] = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
+            for field in facets or ():
+                per_doc = self.facet_values(searcher, field)
+                counter: Counter = Counter()
+                for docnum in docnums:
+                    counter.update(per_doc.get(docnum, ()))
+                facet_counts[field] = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
             result_class = result_class or SearchResult
             page = []
             for position in range(start_offset, min(end_offset, results.scored_length())):
@@ -408,6 +410,17 @@ class ChineseWhooshBackend(WhooshSearchBackend):
             "facets": {"fields": facet_counts, "dates": {}, "queries": {}},
             "spelling_suggestion": None,
         }
+
+
+class _TopAndAllCollector(TopCollector):
+    """The top N by score, and every matching docnum (for counting and facets) in one pass."""
+
+    def _collect(self, global_docnum, score):
+        self.docset.add(global_docnum)
+        return super()._collect(global_docnum, score)
+
+    def all_ids(self):
+        return self.docset
 
 
 class ChineseWhooshEngine(BaseEngine):
