@@ -285,6 +285,8 @@ class ChineseWhooshBackend(WhooshSearchBackend):
                 continue
             if len(grams[0]) == 1:
                 alternatives.append(wq.Term("chars1", grams[0]))
+            elif len(grams) == 1:  # two characters: one bigram, no positions to check
+                alternatives.append(wq.Term("chars", grams[0]))
             else:
                 alternatives.append(wq.Phrase("chars", grams))
         if not alternatives:
@@ -316,13 +318,22 @@ class ChineseWhooshBackend(WhooshSearchBackend):
             clauses.append(wq.Or([wq.Term(DJANGO_CT, get_model_ct(m)) for m in models]))
         return wq.And(clauses) if clauses else None
 
+    def _cached(self, searcher, key, build):
+        """A value computed once per index generation (facet maps, filter doc sets)."""
+        full_key = (id(searcher.reader()), searcher.reader().generation(), key)
+        cached = self._facet_cache.get(full_key)
+        if cached is None:
+            cached = build()
+            with self._facet_lock:
+                if len(self._facet_cache) > 256:
+                    self._facet_cache.clear()
+                self._facet_cache[full_key] = cached
+        return cached
+
     def facet_values(self, searcher, field: str) -> dict[int, tuple[str, ...]]:
-        """docnum → values of a facet field, built once per index generation."""
-        key = (id(searcher.reader()), searcher.reader().generation(), field)
-        cached = self._facet_cache.get(key)
-        if cached is not None:
-            return cached
-        with self._facet_lock:
+        """docnum → values of a facet field."""
+
+        def build():
             values: dict[int, tuple[str, ...]] = {}
             reader = searcher.reader()
             if field in reader.schema:
@@ -330,10 +341,9 @@ class ChineseWhooshBackend(WhooshSearchBackend):
                     value = text.decode("utf-8")
                     for docnum in reader.postings(field, text).all_ids():
                         values[docnum] = values.get(docnum, ()) + (value,)
-            if len(self._facet_cache) > 64:
-                self._facet_cache.clear()
-            self._facet_cache[key] = values
             return values
+
+        return self._cached(searcher, ("facet", field), build)
 
     def search(
         self,
@@ -378,7 +388,14 @@ class ChineseWhooshBackend(WhooshSearchBackend):
             else:
                 collector = _TopAndAllCollector(limit=limit, usequality=False)
             if filter_query is not None:
-                collector = FilterCollector(collector, allow=filter_query)
+                allowed = self._cached(
+                    searcher,
+                    ("filter", repr(filter_query)),
+                    lambda: searcher._query_to_comb(filter_query),
+                )
+                # An empty set would read as "no filter" to Whoosh: nothing can match.
+                whoosh_query = whoosh_query if allowed else wq.NullQuery
+                collector = FilterCollector(collector, allow=allowed or None)
             searcher.search_with_collector(whoosh_query, collector)
             results = collector.results()
             docnums = set(collector.all_ids())
