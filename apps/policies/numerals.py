@@ -31,6 +31,9 @@ def cn_to_int(text: str) -> int | None:
         return None
     total, section, digit = 0, 0, None
     for ch in text:
+        if ch in "零〇○":  # a place holder: 一百零五, 五万零一十
+            digit = None
+            continue
         if ch in _DIGITS:
             digit = _DIGITS[ch]
             continue
@@ -54,7 +57,9 @@ def int_to_cn(number: int) -> str:
     if number >= 10000:
         high, low = divmod(number, 10000)
         rest = int_to_cn(low) if low else ""
-        return int_to_cn(high) + "万" + ("零" if 0 < low < 1000 else "") + rest
+        if 0 < low < 1000:  # 五万零一十, not 五万零十
+            rest = "零" + ("一" + rest if rest.startswith("十") else rest)
+        return int_to_cn(high) + "万" + rest
     parts: list[str] = []
     zero_pending = False
     for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
