@@ -61,6 +61,9 @@ class IndexSyncSignalProcessor(BaseSignalProcessor):
         for model in indexed_models():
             signals.post_save.disconnect(self.handle_save, sender=model)
             signals.post_delete.disconnect(self.handle_delete, sender=model)
+        from apps.policies.models import Regulation
+
+        signals.m2m_changed.disconnect(self.handle_m2m, sender=Regulation.issuers.through)
 
     def handle_save(self, sender, instance, **kwargs):
         self._queue("save", instance)
