@@ -130,3 +130,16 @@ def test_corrupt_index_gives_503(index_path_swapped, tmp_path):
     index_path_swapped(copy)
     with pytest.raises(SearchUnavailable):
         search_documents(query="电子商务")
+
+
+def test_rebuild_mends_an_unreadable_index(index_path_swapped, tmp_path):
+    copy = tmp_path / "corrupt"
+    shutil.copytree(Path(_backend().path).resolve(), copy)
+    for toc in copy.glob("*.toc"):
+        toc.write_bytes(b"\x00garbage" * 10)
+    index_path_swapped(copy)
+    with pytest.raises(SearchUnavailable):
+        search_documents(query="电子商务")
+    index_services.index_rebuild()
+    assert search_documents(query="电子商务").count > 0
+    assert index_services.index_check().clean

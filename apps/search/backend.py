@@ -71,9 +71,7 @@ class ChineseWhooshBackend(WhooshSearchBackend):
             raise SearchUnavailable(f"search index not found at {self.path}")
         os.makedirs(self.path, exist_ok=True)
         self.storage = FileStorage(self.path)
-        self.content_field_name, self.schema = self.build_schema(
-            connections[self.connection_alias].get_unified_index().all_searchfields()
-        )
+        self._load_schema()
         if index.exists(self.storage):
             self.index = self.storage.open_index(schema=self.schema)
         else:
@@ -81,6 +79,11 @@ class ChineseWhooshBackend(WhooshSearchBackend):
         self._opened_inode = self._inode()
         self._local = threading.local()
         self.setup_complete = True
+
+    def _load_schema(self) -> None:
+        self.content_field_name, self.schema = self.build_schema(
+            connections[self.connection_alias].get_unified_index().all_searchfields()
+        )
 
     def _ensure_current(self, create: bool = True) -> None:
         """Reopen when a rebuild has swapped a new index in (the path points elsewhere)."""
@@ -198,8 +201,11 @@ class ChineseWhooshBackend(WhooshSearchBackend):
     # ------------------------------------------------------------ rebuilding aside
 
     def build_aside(self, documents, *, procs: int = 1) -> str:
-        """Write `documents` (dicts) into a new index beside the live one; return its folder."""
-        self._ensure_current()
+        """Write `documents` (dicts) into a new index beside the live one; return its folder.
+
+        The live index is not opened: a rebuild also mends an index that cannot be read.
+        """
+        self._load_schema()
         generations = os.path.join(
             os.path.dirname(os.path.abspath(self.path)),
             os.path.basename(os.path.abspath(self.path)) + ".gen",
