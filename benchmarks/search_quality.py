@@ -83,22 +83,7 @@ def main():
 
     figures = {}
     for mode in ("unquoted", "quoted"):
-        ours = {
-            "top10": 0,
-            "top10_distinct": 0,
-            "anywhere": 0,
-            "precise": 0,
-            "returned": 0,
-            "times": [],
-        }
-        base = {
-            "top10": 0,
-            "top10_distinct": 0,
-            "anywhere": 0,
-            "precise": 0,
-            "returned": 0,
-            "times": [],
-        }
+        ours, base = _tally(), _tally()
         for clause, text in samples:
             query = f'"{text}"' if mode == "quoted" else text
             t = time.perf_counter()
@@ -162,6 +147,11 @@ def main():
 
 
 CHECK_LIMIT = 2000
+
+
+def _tally() -> dict:
+    counters = ("top10", "top10_distinct", "anywhere", "precise", "returned")
+    return dict.fromkeys(counters, 0) | {"times": []}
 
 
 def _all_results(search, query, count) -> list[int]:
