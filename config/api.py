@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
@@ -105,7 +106,7 @@ class Pagination(PageNumberPagination):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size
-        if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
+        if not re.fullmatch(r"[0-9]{1,4}", raw) or not 1 <= int(raw) <= self.max_page_size:
             raise ApiError(
                 f"page_size 应为 1 到 {self.max_page_size} 之间的整数。",
                 fields={"page_size": ["超出范围"]},
@@ -114,7 +115,7 @@ class Pagination(PageNumberPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         raw = request.query_params.get(self.page_query_param, "1")
-        if not raw.isdigit() or int(raw) < 1:
+        if not re.fullmatch(r"[0-9]{1,9}", raw) or int(raw) < 1:
             raise ApiError("page 应为正整数。", fields={"page": ["应为正整数"]})
         try:
             return super().paginate_queryset(queryset, request, view)

@@ -1,4 +1,5 @@
-from django.urls import path
+from django.http import JsonResponse
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from apps.documents.api import ArticleListView, PublicationListView
@@ -28,3 +29,14 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
 ]
+
+
+def api_not_found(request, rest=""):
+    """Unknown API paths answer in the API's error shape, not with an HTML page."""
+    body = {
+        "error": {"code": "not_found", "message": f"没有这个接口：{request.path}", "fields": {}}
+    }
+    return JsonResponse(body, status=404, json_dumps_params={"ensure_ascii": False})
+
+
+urlpatterns.append(re_path(r"^(?P<rest>.*)$", api_not_found, name="not-found"))

@@ -307,3 +307,31 @@ def test_anonymous_reads_are_throttled(api, settings):
     assert statuses == [200, 200, 200, 429]
     assert "秒后重试" in _error(api.get("/api/v1/issuers/"), 429)["message"]
     cache.clear()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        LAW + "clauses/" + quote("²-1") + "/",
+        LAW + "clauses/1-" + "9" * 50 + "/",
+        LAW + "clauses/" + "1" * 5000 + "/",
+        "/api/v1/regulations/?page=" + quote("²"),
+        "/api/v1/regulations/?page_size=" + quote("²"),
+        "/api/v1/articles/?publication=" + quote("²"),
+        "/api/v1/nope/",
+    ],
+)
+def test_odd_numbers_and_unknown_paths_are_clean_json_errors(api, path):
+    response = api.get(path)
+    assert 400 <= response.status_code < 500
+    assert response.json()["error"]["message"]
+
+
+def test_an_amended_law_can_be_written_back(editor_client):
+    data = editor_client.get("/api/v1/regulations/" + quote("广告法-2021-04-29") + "/").json()
+    assert data["effective_on"] < data["promulgated_on"]
+    body = {k: data[k] for k in ("title", "level", "issuers", "promulgated_on", "effective_on")}
+    response = editor_client.put(
+        "/api/v1/regulations/" + quote("广告法-2021-04-29") + "/", body, format="json"
+    )
+    assert response.status_code == 200, response.content

@@ -172,3 +172,10 @@ def test_a_clause_number_searched_within_a_regulation_opens_the_clause(client):
         assert response.status_code == 302 and response["Location"].endswith("/clauses/38/")
     words = client.get("/search/", {"q": "平台", "regulation": "电子商务法-2018-08-31"})
     assert words.status_code == 200
+
+
+def test_odd_clause_keys_and_huge_queries_do_not_fail(client):
+    assert client.get(LAW + "clauses/" + quote("²-1") + "/").status_code == 404
+    jump = client.get("/search/", {"q": "²-1", "regulation": "电子商务法-2018-08-31"})
+    assert jump.status_code == 200
+    assert client.get("/search/", {"q": "字" * 20000}).status_code == 200

@@ -75,7 +75,9 @@ class ArticleListView(GenericAPIView):
     def get(self, request):
         reject_empty(request, allowed=("column",))
         raw = request.query_params.get("publication")
-        if raw is not None and not (raw.isdigit() and 1 <= int(raw) < 2**31):
+        if raw is not None and not (
+            raw.isascii() and raw.isdecimal() and len(raw) < 11 and 1 <= int(raw) < 2**31
+        ):
             raise ApiError(
                 "publication 应为出版物的数字 id。", fields={"publication": ["应为整数"]}
             )

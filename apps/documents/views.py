@@ -20,7 +20,9 @@ def publication_detail_view(request, pk):
         {
             "publication": publication,
             "columns": publication_columns(publication=publication),
-            "catalogue": publication.catalogued_regulations.order_by("promulgated_on", "title"),
+            "catalogue": publication.catalogued_regulations.prefetch_related("issuers").order_by(
+                "promulgated_on", "title"
+            ),
         },
     )
 

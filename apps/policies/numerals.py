@@ -98,7 +98,7 @@ def parse_clause_number(text: str) -> tuple[int, str] | None:
     if not match:
         return None
     raw = match["num"]
-    number = int(raw) if raw.isdigit() else cn_to_int(raw)
+    number = int(raw) if raw.isascii() and raw.isdecimal() and len(raw) < 7 else cn_to_int(raw)
     if number is None or number <= 0 or number > 100000:
         return None
     return number, match["suffix"] or ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from html import escape
 
@@ -194,7 +195,7 @@ def clause_number_from_key(key: str) -> tuple[int, str] | None:
     """'38', '10-1' (第十条之一), or anything parse_clause_number reads (第38条, 三十八 …)."""
     if "-" in key:
         number, _, ordinal = key.partition("-")
-        if number.isdigit() and ordinal.isdigit() and int(ordinal) > 0:
+        if re.fullmatch(r"[0-9]{1,6}", number) and re.fullmatch(r"[1-9][0-9]?", ordinal):
             from .numerals import int_to_cn
 
             return int(number), f"之{int_to_cn(int(ordinal))}"

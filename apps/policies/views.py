@@ -12,14 +12,15 @@ PAGE_SIZE = 20
 
 
 def home(request):
+    facets = selectors.regulation_facets(filters={})
     return render(
         request,
         "home.html",
         {
             "counts": selectors.base_counts(),
             "levels": selectors.level_counts(),
-            "issuers": selectors.regulation_facets(filters={})["issuer"][:12],
-            "years": selectors.regulation_facets(filters={})["year"][:12],
+            "issuers": facets["issuer"][:12],
+            "years": facets["year"][:12],
             "newest": selectors.regulation_queryset()
             .filter(has_full_text=True)
             .order_by("-promulgated_on")[:8],

@@ -12,7 +12,7 @@ MAX_PAGE_SIZE = 100
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(required=False, max_length=10_000, strip=True, label="检索词")
+    q = forms.CharField(required=False, strip=True, label="检索词")  # long input is truncated
     type = forms.ChoiceField(
         required=False, choices=[("", "全部")] + list(TYPE_LABELS.items()), label="类型"
     )

@@ -41,10 +41,10 @@ class Term:
         variants = [self.text]
         for match in _ARTICLE_RE.finditer(self.text):
             raw = match["num"]
-            number = int(raw) if raw.isdigit() else cn_to_int(raw)
+            number = (int(raw) if len(raw) < 7 else None) if raw.isascii() else cn_to_int(raw)
             if number is None or number > 100000:
                 continue
-            other = int_to_cn(number) if raw.isdigit() else str(number)
+            other = int_to_cn(number) if raw.isascii() else str(number)
             variants.append(self.text.replace(match[0], f"第{other}条{match['suffix'] or ''}", 1))
         return tuple(dict.fromkeys(variants))
 
@@ -186,7 +186,7 @@ def _article_ref(text: str) -> ArticleRef | None:
         if not match:
             return None
     raw = match["num"]
-    number = int(raw) if raw.isdigit() else cn_to_int(raw)
+    number = (int(raw) if len(raw) < 7 else None) if raw.isascii() else cn_to_int(raw)
     if not number or number > 100000:
         return None
     return ArticleRef(number=number, suffix=match["suffix"] or "", name=name)

@@ -180,7 +180,9 @@ class RegulationWriteSerializer(serializers.Serializer):
 
     def validate(self, data):
         promulgated, effective = data.get("promulgated_on"), data.get("effective_on")
-        if promulgated and effective and effective < promulgated:
+        # An update is checked by the service against the first enactment (amended laws keep
+        # their original 施行 date); a new record has no history, so check it here.
+        if self.instance is None and promulgated and effective and effective < promulgated:
             raise serializers.ValidationError({"effective_on": ["施行日期不能早于发布日期。"]})
         return data
 
