@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
@@ -13,6 +12,8 @@ from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
+
+from apps.policies.numerals import ascii_int
 
 CODES = {
     400: "bad_request",
@@ -106,16 +107,17 @@ class Pagination(PageNumberPagination):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size
-        if not re.fullmatch(r"[0-9]{1,4}", raw) or not 1 <= int(raw) <= self.max_page_size:
+        size = ascii_int(raw, max_digits=4)
+        if size is None or not 1 <= size <= self.max_page_size:
             raise ApiError(
                 f"page_size 应为 1 到 {self.max_page_size} 之间的整数。",
                 fields={"page_size": ["超出范围"]},
             )
-        return int(raw)
+        return size
 
     def paginate_queryset(self, queryset, request, view=None):
         raw = request.query_params.get(self.page_query_param, "1")
-        if not re.fullmatch(r"[0-9]{1,9}", raw) or int(raw) < 1:
+        if not ascii_int(raw, max_digits=9):
             raise ApiError("page 应为正整数。", fields={"page": ["应为正整数"]})
         try:
             return super().paginate_queryset(queryset, request, view)

@@ -57,3 +57,11 @@ def test_parse_clause_number_rejects_the_rest(typed):
 def test_clause_label():
     assert clause_label(38) == "第三十八条"
     assert clause_label(10, "之一") == "第十条之一"
+
+
+def test_ascii_int_accepts_only_short_ascii_digit_strings():
+    from apps.policies.numerals import ascii_int
+
+    assert ascii_int("38", max_digits=6) == 38
+    for text in ("", "²", "٣", "3.5", "-1", "1" * 7, " 1"):
+        assert ascii_int(text, max_digits=6) is None, text

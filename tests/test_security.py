@@ -10,6 +10,16 @@ from django.contrib.auth.models import User
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _check_deploy(env: dict) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+
+
 def test_check_deploy_is_clean_under_production_settings():
     env = {
         **os.environ,
@@ -18,13 +28,7 @@ def test_check_deploy_is_clean_under_production_settings():
         "DEBUG": "0",
         "ALLOWED_HOSTS": "fagui.example.cn",
     }
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    result = _check_deploy(env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
@@ -32,13 +36,7 @@ def test_check_deploy_is_clean_under_production_settings():
 def test_the_default_secret_key_is_flagged_for_production():
     env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
     env.update(SECURE="1", DEBUG="0", ALLOWED_HOSTS="fagui.example.cn")
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    result = _check_deploy(env)
     assert result.returncode != 0 and "SECRET_KEY" in result.stdout + result.stderr
 
 

@@ -3,6 +3,7 @@ from rest_framework import permissions, serializers
 from rest_framework.generics import GenericAPIView
 
 from apps.policies.api.views import PAGE_PARAMS, READ_ERRORS, int_param
+from apps.policies.numerals import ascii_int
 from config.api import ApiError, reject_empty
 
 from .models import Article, Publication
@@ -75,13 +76,12 @@ class ArticleListView(GenericAPIView):
     def get(self, request):
         reject_empty(request, allowed=("column",))
         raw = request.query_params.get("publication")
-        if raw is not None and not (
-            raw.isascii() and raw.isdecimal() and len(raw) < 11 and 1 <= int(raw) < 2**31
-        ):
+        publication = ascii_int(raw, max_digits=10) if raw is not None else None
+        if raw is not None and not (publication and publication < 2**31):
             raise ApiError(
                 "publication 应为出版物的数字 id。", fields={"publication": ["应为整数"]}
             )
         column = request.query_params.get("column", "")[:100]
-        queryset = article_list(publication=int(raw) if raw else None, column=column)
+        queryset = article_list(publication=publication, column=column)
         page = self.paginate_queryset(queryset.prefetch_related("regulations"))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)

@@ -77,6 +77,14 @@ def int_to_cn(number: int) -> str:
     return text[1:] if text.startswith("一十") else text
 
 
+def ascii_int(text: str, *, max_digits: int) -> int | None:
+    """'38' → 38; None for anything but 1..max_digits ASCII digits ('²', '٣', '', a 5,000-digit
+    string): int() would raise on some of those, or take long on the last."""
+    if text and len(text) <= max_digits and text.isascii() and text.isdecimal():
+        return int(text)
+    return None
+
+
 def clause_label(number: int, suffix: str = "") -> str:
     return f"第{int_to_cn(number)}条{suffix}"
 
@@ -98,7 +106,7 @@ def parse_clause_number(text: str) -> tuple[int, str] | None:
     if not match:
         return None
     raw = match["num"]
-    number = int(raw) if raw.isascii() and raw.isdecimal() and len(raw) < 7 else cn_to_int(raw)
+    number = ascii_int(raw, max_digits=6) if raw.isascii() else cn_to_int(raw)
     if number is None or number <= 0 or number > 100000:
         return None
     return number, match["suffix"] or ""

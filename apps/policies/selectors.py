@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from html import escape
 
@@ -10,7 +9,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.safestring import SafeString, mark_safe
 
 from .models import Citation, Clause, IssuingBody, Level, Regulation
-from .numerals import cn_to_int, parse_clause_number
+from .numerals import ascii_int, cn_to_int, int_to_cn, parse_clause_number
 
 REGULATION_SORTS = {
     "date": ("-promulgated_on", "title"),
@@ -195,10 +194,9 @@ def clause_number_from_key(key: str) -> tuple[int, str] | None:
     """'38', '10-1' (第十条之一), or anything parse_clause_number reads (第38条, 三十八 …)."""
     if "-" in key:
         number, _, ordinal = key.partition("-")
-        if re.fullmatch(r"[0-9]{1,6}", number) and re.fullmatch(r"[1-9][0-9]?", ordinal):
-            from .numerals import int_to_cn
-
-            return int(number), f"之{int_to_cn(int(ordinal))}"
+        number, ordinal = ascii_int(number, max_digits=6), ascii_int(ordinal, max_digits=2)
+        if number is not None and ordinal:
+            return number, f"之{int_to_cn(ordinal)}"
         return None
     return parse_clause_number(key)
 

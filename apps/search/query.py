@@ -16,7 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from apps.policies.numerals import CN_NUMERAL_CHARS, cn_to_int, int_to_cn
+from apps.policies.numerals import CN_NUMERAL_CHARS, ascii_int, cn_to_int, int_to_cn
 
 MAX_QUERY_CHARS = 200
 _N = f"[{CN_NUMERAL_CHARS}]"
@@ -41,7 +41,7 @@ class Term:
         variants = [self.text]
         for match in _ARTICLE_RE.finditer(self.text):
             raw = match["num"]
-            number = (int(raw) if len(raw) < 7 else None) if raw.isascii() else cn_to_int(raw)
+            number = ascii_int(raw, max_digits=6) if raw.isascii() else cn_to_int(raw)
             if number is None or number > 100000:
                 continue
             other = int_to_cn(number) if raw.isascii() else str(number)
@@ -186,7 +186,7 @@ def _article_ref(text: str) -> ArticleRef | None:
         if not match:
             return None
     raw = match["num"]
-    number = (int(raw) if len(raw) < 7 else None) if raw.isascii() else cn_to_int(raw)
+    number = ascii_int(raw, max_digits=6) if raw.isascii() else cn_to_int(raw)
     if not number or number > 100000:
         return None
     return ArticleRef(number=number, suffix=match["suffix"] or "", name=name)
