@@ -31,7 +31,7 @@ run: install
 	$(MAKE) serve
 
 serve:
-	$(VENV)/bin/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+	$(VENV)/bin/gunicorn config.wsgi --preload --bind $(HOST):$(PORT) --workers 2 --access-logfile -
 
 test: install browser
 	$(PY) -m pytest

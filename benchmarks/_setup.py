@@ -8,12 +8,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def throwaway_django(prefix: str) -> Path:
-    workdir = Path(tempfile.mkdtemp(prefix=prefix))
-    os.environ["DATABASE_URL"] = os.environ.get(
-        "BENCH_DATABASE_URL", f"sqlite:///{workdir / 'bench.sqlite3'}"
-    )
-    os.environ["SEARCH_URL"] = f"whoosh://{workdir / 'index'}"
+def throwaway_django(prefix: str, *, reuse: Path | None = None) -> Path:
+    """Set Django up on a new temporary folder (or `reuse`, one kept from an earlier run)."""
+    workdir = reuse.resolve() if reuse else Path(tempfile.mkdtemp(prefix=prefix))
+    # The folder is VAR_DIR: the default SQLite database and Whoosh index live in it.
+    os.environ["VAR_DIR"] = str(workdir)
+    os.environ.pop("SEARCH_URL", None)
+    os.environ.pop("DATABASE_URL", None)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     sys.path.insert(0, str(ROOT))
     import django

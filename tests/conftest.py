@@ -9,6 +9,7 @@ from urllib.request import urlopen
 import haystack
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 
 from apps.policies.services import corpus_ingest
 
@@ -21,6 +22,13 @@ def search_index_dir(tmp_path_factory):
         info["PATH"] = str(tmp_path_factory.mktemp("whoosh"))
         haystack.connections.reload("default")
     return info.get("PATH")
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: pages cached by another test's (rolled back) edits
+    must not be served to it."""
+    cache.clear()
 
 
 @pytest.fixture(scope="session")

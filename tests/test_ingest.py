@@ -157,6 +157,7 @@ BAD_FILES = {
     "twice.md": "# 重复条文法\n\n<!-- INFO END -->\n\n第一条 甲。\n\n第一条 乙。\n".encode(),
     "backwards.md": "# 倒序条文法\n\n<!-- INFO END -->\n\n第二条 甲。\n\n第一条 乙。\n".encode(),
     "notitle.md": "没有标题的一段文字。\n".encode(),
+    "truncated.md": "# 截断法\n\n<!-- INFO END -->\n\n第一条 甲。\n\n第二条 经营者，不".encode(),
 }
 
 
@@ -177,6 +178,19 @@ def test_bad_files_are_reported_and_write_nothing(tmp_path, name):
     assert outcomes[good.name].outcome == "created"
     assert not Regulation.objects.filter(source_path=str(bad.resolve())).exists()
     assert Regulation.objects.count() == before[0] + 1
+
+
+@pytest.mark.django_db
+def test_a_200_mb_file_is_refused_before_it_is_read(tmp_path):
+    huge = tmp_path / "huge.md"
+    with huge.open("wb") as handle:
+        handle.write("# 巨大文件法\n\n<!-- INFO END -->\n\n第一条 甲。\n".encode())
+        handle.truncate(200 * 1024 * 1024)  # sparse: 200 MB on paper, nothing on disk
+    before = (Regulation.objects.count(), Clause.objects.count())
+    report = corpus_ingest(paths=[huge])
+    assert report.files[0].outcome == "failed"
+    assert "文件过大" in report.files[0].message and "200 MB" in report.files[0].message
+    assert (Regulation.objects.count(), Clause.objects.count()) == before
 
 
 @pytest.mark.django_db

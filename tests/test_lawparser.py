@@ -1,10 +1,13 @@
 from datetime import date
 
+import pytest
+
 from apps.policies.lawparser import (
     derive_level,
     find_doc_number,
     parse_law_markdown,
     parse_structure,
+    truncation_problem,
 )
 from apps.policies.textnorm import clean_line, find_dates, normalize_chars
 
@@ -168,3 +171,32 @@ def test_metadata_helpers():
         derive_level(doc_number="国发〔2014〕21号", title="纲要", issuers=["国务院"])
         == "规范性文件"
     )
+
+
+@pytest.mark.parametrize(
+    "ending",
+    [
+        "第三条 经营者应当遵守法律，不得",  # stops inside a sentence
+        "第三条 经营者应当遵守下列规定：\n（一）公开信息；",  # an item list that goes on
+        "第三条 经营者、",
+        "第三条 依照《中华人民共和国",
+    ],
+)
+def test_a_text_cut_off_mid_clause_is_recognised(ending):
+    text = f"# 中华人民共和国测试法\n\n<!-- INFO END -->\n\n第一条 甲。\n\n{ending}"
+    assert "截断" in truncation_problem(text)
+
+
+@pytest.mark.parametrize(
+    "ending",
+    [
+        "第三条 本法自公布之日起施行。",
+        "第十九条 本办法自发布之日起施行",  # an official text without its final 。
+        "附表：",
+        "资源税税目税率表",
+        "第三条 下列物品：钢材、铝材、工装夹具等",
+    ],
+)
+def test_complete_texts_are_not_taken_for_cut_off(ending):
+    text = f"# 中华人民共和国测试法\n\n<!-- INFO END -->\n\n第一条 甲。\n\n{ending}\n"
+    assert truncation_problem(text) is None

@@ -43,6 +43,35 @@ def _match_clause(text: str) -> re.Match[str] | None:
     return match
 
 
+# A last line ending on one of these stops mid-sentence (a semicolon announces another item).
+_CUT_OFF_ENDINGS = "，、；（《“"
+
+
+def truncation_problem(text: str) -> str | None:
+    """Why the text looks cut off in the middle of a clause, or None.
+
+    Its last line ends with a comma, an enumeration comma, a semicolon or an opening bracket or
+    quote; leaves a 《 or （ open; or is a clause line that has begun a sentence with a comma and
+    stops on a character. (A missing final 。 alone is not enough: official texts end with tables
+    and 附件 lines; an unclosed ” occurs in a genuine 宪法修正案.)
+    """
+    lines = [line for line in text.splitlines() if line.strip()]
+    if not lines:
+        return None
+    last = strip_markup(lines[-1])[0]
+    if not last:
+        return None
+    cut_in_sentence = bool(_match_clause(last)) and "，" in last and _is_cjk(last[-1])
+    left_open = any(last.count(a) > last.count(b) for a, b in ("《》", "（）", "()"))
+    if last[-1] in _CUT_OFF_ENDINGS or cut_in_sentence or left_open:
+        return f"文件在条文中间截断：最后一行“…{last[-20:]}”没有结束"
+    return None
+
+
+def _is_cjk(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff"
+
+
 def _heading(text: str, markdown: bool) -> tuple[str, str] | None:
     """(kind, heading text) when the paragraph is a 编/章/节 heading or a Markdown heading."""
     match = _HEADING_RE.match(text)

@@ -194,3 +194,15 @@ class Citation(models.Model):
         return self.target_clause_id is not None or (
             self.target_number is None and self.target_regulation_id is not None
         )
+
+
+class ContentVersion(models.Model):
+    """One counter, raised by every committed change to the content.
+
+    Cached pages are keyed by it, so no process serves a page rendered from older content.
+    """
+
+    counter = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"content version {self.counter}"

@@ -8,7 +8,7 @@ from html import escape
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.safestring import SafeString, mark_safe
 
-from .models import Citation, Clause, IssuingBody, Level, Regulation
+from .models import Citation, Clause, ContentVersion, IssuingBody, Level, Regulation
 from .numerals import ascii_int, cn_to_int, int_to_cn, parse_clause_number
 
 REGULATION_SORTS = {
@@ -22,6 +22,11 @@ class ClauseNotFound(Exception):
     def __init__(self, regulation: Regulation, wanted: str, nearest: list[Clause]):
         super().__init__(wanted)
         self.regulation, self.wanted, self.nearest = regulation, wanted, nearest
+
+
+def content_version_get() -> int:
+    """The version of the content that cached pages are keyed by."""
+    return ContentVersion.objects.filter(pk=1).values_list("counter", flat=True).first() or 0
 
 
 def regulation_queryset() -> QuerySet[Regulation]:

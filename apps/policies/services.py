@@ -19,8 +19,8 @@ from apps.documents.models import Article, Publication
 from apps.documents.services import publication_upsert
 
 from .citations import find_citations
-from .lawparser import derive_level, parse_law_markdown
-from .models import Citation, Clause, IssuingBody, Regulation, Status, TextSource
+from .lawparser import derive_level, parse_law_markdown, truncation_problem
+from .models import Citation, Clause, ContentVersion, IssuingBody, Regulation, Status, TextSource
 from .numerals import clause_label
 from .parsed import CatalogueEntry, ParsedClause, ParsedRegulation
 
@@ -441,6 +441,8 @@ class _DryRun(Exception):
 
 
 def _ingest_law_file(text: str, display: str, checksum: str, result: FileResult) -> list[int]:
+    if problem := truncation_problem(text):
+        raise IngestError(problem)
     parsed = parse_law_markdown(text, filename=display)
     if not parsed.title:
         raise IngestError("找不到标题（第一行应为 '# 标题'）")
@@ -534,6 +536,7 @@ def corpus_ingest(
             with transaction.atomic():
                 citations_rebuild(regulation_ids=touched)
                 regulation_statuses_refresh()
+                content_version_bump()  # bulk writes send no signals
         written = sum(f.clauses for f in report.files if f.outcome in ("created", "updated"))
         index_sync.rebuild = written > BULK_REINDEX_CLAUSES
         index_sync.progress = index_progress
@@ -541,6 +544,12 @@ def corpus_ingest(
 
 
 # ---------------------------------------------------------------- editing (API and admin)
+
+
+def content_version_bump() -> None:
+    """Mark every cached page as stale (pages are keyed by this version)."""
+    if not ContentVersion.objects.filter(pk=1).update(counter=F("counter") + 1):
+        ContentVersion.objects.get_or_create(pk=1, defaults={"counter": 1})
 
 
 def _validate_dates(promulgated: date | None, effective: date | None) -> None:

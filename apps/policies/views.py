@@ -7,6 +7,7 @@ from apps.search.search_indexes import TYPE_LABELS
 from . import selectors
 from .forms import ClauseJumpForm, RegulationFilterForm
 from .models import Regulation
+from .pagecache import cached_page
 
 PAGE_SIZE = 20
 
@@ -79,6 +80,7 @@ def _regulation_or_404(slug: str) -> Regulation:
         raise Http404("没有这部法规。") from None
 
 
+@cached_page
 def regulation_detail(request, slug):
     regulation = _regulation_or_404(slug)
     jump = ClauseJumpForm(request.GET) if "n" in request.GET else None
@@ -98,6 +100,7 @@ def regulation_detail(request, slug):
     )
 
 
+@cached_page
 def clause_detail(request, slug, number):
     regulation = _regulation_or_404(slug)
     try:

@@ -13,9 +13,12 @@ import os
 import re
 import shutil
 import threading
-from collections import Counter
+from collections import OrderedDict
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from datetime import date, datetime
 
+import numpy as np
 from django.utils.encoding import force_str
 from haystack import connections
 from haystack.backends import BaseEngine
@@ -55,6 +58,7 @@ class ChineseWhooshBackend(WhooshSearchBackend):
         self._local = threading.local()
         self._facet_cache: dict = {}
         self._facet_lock = threading.Lock()
+        self._results: OrderedDict = OrderedDict()
         self._opened_inode = None
 
     # ------------------------------------------------------------ opening
@@ -126,7 +130,8 @@ class ChineseWhooshBackend(WhooshSearchBackend):
 
     def _writer(self):
         # Wait for another writer (process or thread) instead of failing with LockError.
-        return self.index.writer(timeout=WRITE_LOCK_TIMEOUT, delay=0.05)
+        # Segment files stay separate: a compound file is copied into each reader's memory.
+        return self.index.writer(timeout=WRITE_LOCK_TIMEOUT, delay=0.05, compound=False)
 
     def _document(self, index, obj) -> dict | None:
         try:
@@ -216,10 +221,11 @@ class ChineseWhooshBackend(WhooshSearchBackend):
         new_index = FileStorage(folder).create_index(self.schema)
         # Several processes analyse text in parallel; their segments are kept as they are
         # (multisegment) instead of being merged into one, which would take longer than the build.
+        # A large posting pool per process avoids spilling postings to disk and reading them back.
         writer = (
-            new_index.writer(procs=procs, limitmb=128, multisegment=True)
+            new_index.writer(procs=procs, limitmb=1024, multisegment=True, compound=False)
             if procs > 1
-            else new_index.writer(limitmb=256)
+            else new_index.writer(limitmb=512, compound=False)
         )
         try:
             for doc in documents:
@@ -324,9 +330,12 @@ class ChineseWhooshBackend(WhooshSearchBackend):
             clauses.append(wq.Or([wq.Term(DJANGO_CT, get_model_ct(m)) for m in models]))
         return wq.And(clauses) if clauses else None
 
+    def _generation(self, searcher) -> tuple:
+        return (self._opened_inode, searcher.reader().generation())
+
     def _cached(self, searcher, key, build):
-        """A value computed once per index generation (facet maps, filter doc sets)."""
-        full_key = (id(searcher.reader()), searcher.reader().generation(), key)
+        """A value computed once per index generation (facet tables, filter doc sets)."""
+        full_key = (*self._generation(searcher), key)
         cached = self._facet_cache.get(full_key)
         if cached is None:
             cached = build()
@@ -336,20 +345,73 @@ class ChineseWhooshBackend(WhooshSearchBackend):
                 self._facet_cache[full_key] = cached
         return cached
 
-    def facet_values(self, searcher, field: str) -> dict[int, tuple[str, ...]]:
-        """docnum → values of a facet field."""
+    def facet_table(self, searcher, field: str) -> _FacetTable:
+        return self._cached(searcher, ("facet", field), lambda: _FacetTable(searcher, field))
 
-        def build():
-            values: dict[int, tuple[str, ...]] = {}
-            reader = searcher.reader()
-            if field in reader.schema:
-                for text in reader.lexicon(field):
-                    value = text.decode("utf-8")
-                    for docnum in reader.postings(field, text).all_ids():
-                        values[docnum] = values.get(docnum, ()) + (value,)
-            return values
+    def _matches(self, searcher, whoosh_query, filter_query, sortedby, reverse, limit) -> _Matches:
+        """The matches of a query, from the per-generation cache when it holds enough of them."""
+        key = (
+            *self._generation(searcher),
+            repr(whoosh_query),
+            repr(filter_query),
+            sortedby,
+            reverse,
+        )
+        with self._facet_lock:
+            matches = self._results.get(key)
+            if matches is not None:
+                self._results.move_to_end(key)
+        if matches is None or (not matches.complete and len(matches.ranked) < limit):
+            matches = self._run(searcher, whoosh_query, filter_query, sortedby, reverse, limit)
+            with self._facet_lock:
+                self._results[key] = matches
+                while len(self._results) > RESULT_CACHE_SIZE:
+                    self._results.popitem(last=False)
+        return matches
 
-        return self._cached(searcher, ("facet", field), build)
+    def clear_result_cache(self) -> None:
+        """Forget cached query matches (benchmarks measure queries that are really run)."""
+        with self._facet_lock:
+            self._results.clear()
+
+    def _run(self, searcher, whoosh_query, filter_query, sortedby, reverse, limit) -> _Matches:
+        limit = max(limit, KEEP_RANKED)
+        allowed = None
+        if filter_query is not None:
+            allowed = self._cached(
+                searcher,
+                ("filter", repr(filter_query)),
+                lambda: searcher._query_to_comb(filter_query),
+            )
+            if not allowed:  # an empty set would read as "no filter" to Whoosh
+                return _Matches([], np.empty(0, dtype=np.int64), complete=True)
+        if isinstance(whoosh_query, wq.Every) and not sortedby:
+            # Browsing by facets: every (allowed) document in index order, nothing to score.
+            docnums = self._cached(
+                searcher,
+                ("all", repr(filter_query)),
+                lambda: np.fromiter(
+                    sorted(allowed) if allowed is not None else searcher.reader().all_doc_ids(),
+                    dtype=np.int64,
+                ),
+            )
+            ranked = [(int(d), 0.0) for d in docnums[:limit]]
+            return _Matches(ranked, docnums, complete=len(ranked) == len(docnums))
+        # One pass over the matches gives the top, the count and the docnums for facets
+        # (Whoosh's default collector would run the query again for each of the last two).
+        if sortedby:
+            collector = SortingCollector(sortedby, limit=limit, reverse=reverse)
+        else:
+            collector = _TopAndAllCollector(limit=limit, usequality=False)
+        if allowed is not None:
+            collector = FilterCollector(collector, allow=allowed)
+        searcher.search_with_collector(whoosh_query, collector)
+        results = collector.results()
+        ranked = [
+            (results.docnum(i), results.score(i) or 0.0) for i in range(results.scored_length())
+        ]
+        docnums = np.fromiter(sorted(collector.all_ids()), dtype=np.int64)
+        return _Matches(ranked, docnums, complete=len(ranked) == len(docnums))
 
     def search(
         self,
@@ -380,59 +442,84 @@ class ChineseWhooshBackend(WhooshSearchBackend):
         whoosh_query = self.build_query(parsed)
         filter_query = self._narrow_filter(searcher, narrow_queries, models)
         end_offset = end_offset if end_offset is not None else start_offset + 20
-        limit = max(end_offset, 1)
         sortedby, reverse = None, False
         if sort_by:
             field = sort_by[0]
             reverse = field.startswith("-")
             sortedby = field.lstrip("-")
         try:
-            # One pass over the matches gives the page, the count and the docnums for facets
-            # (Whoosh's default collector would run the query again for each of the last two).
-            if sortedby:
-                collector = SortingCollector(sortedby, limit=limit, reverse=reverse)
-            else:
-                collector = _TopAndAllCollector(limit=limit, usequality=False)
-            if filter_query is not None:
-                allowed = self._cached(
-                    searcher,
-                    ("filter", repr(filter_query)),
-                    lambda: searcher._query_to_comb(filter_query),
-                )
-                # An empty set would read as "no filter" to Whoosh: nothing can match.
-                whoosh_query = whoosh_query if allowed else wq.NullQuery
-                collector = FilterCollector(collector, allow=allowed or None)
-            searcher.search_with_collector(whoosh_query, collector)
-            results = collector.results()
-            docnums = set(collector.all_ids())
-            hits = len(docnums)
-            facet_counts = {}
-            for field in facets or ():
-                per_doc = self.facet_values(searcher, field)
-                counter: Counter = Counter()
-                for docnum in docnums:
-                    counter.update(per_doc.get(docnum, ()))
-                facet_counts[field] = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
+            matches = self._matches(
+                searcher, whoosh_query, filter_query, sortedby, reverse, max(end_offset, 1)
+            )
+            facet_counts = {
+                field: self._facet_counts(searcher, matches, field) for field in facets or ()
+            }
             result_class = result_class or SearchResult
             page = []
-            for position in range(start_offset, min(end_offset, results.scored_length())):
-                fields_ = searcher.stored_fields(results.docnum(position))
+            for docnum, score in matches.ranked[start_offset:end_offset]:
+                fields_ = searcher.stored_fields(docnum)
                 app_label, model_name = fields_[DJANGO_CT].split(".")
                 if haystack_get_model(app_label, model_name) is None:
                     continue
-                page.append(
-                    result_class(
-                        app_label, model_name, fields_[DJANGO_ID], results.score(position) or 0
-                    )
-                )
+                page.append(result_class(app_label, model_name, fields_[DJANGO_ID], score))
         except (OSError, EOFError) as error:
             raise SearchUnavailable(str(error)) from error
         return {
             "results": page,
-            "hits": hits,
+            "hits": len(matches.docnums),
             "facets": {"fields": facet_counts, "dates": {}, "queries": {}},
             "spelling_suggestion": None,
         }
+
+    def _facet_counts(self, searcher, matches: _Matches, field: str) -> list[tuple[str, int]]:
+        counts = matches.facets.get(field)
+        if counts is None:
+            if matches.mask is None:
+                matches.mask = np.zeros(searcher.doc_count_all(), dtype=bool)
+                matches.mask[matches.docnums] = True
+            counts = matches.facets[field] = self.facet_table(searcher, field).counts(matches.mask)
+        return counts
+
+
+RESULT_CACHE_SIZE = 256  # queries whose matches are kept per process, per index generation
+KEEP_RANKED = 100  # ranked matches kept per query: the first five pages of twenty
+
+
+@dataclass(eq=False)
+class _Matches:
+    """What a query matched: the ranked head, every docnum, facet counts filled in on demand."""
+
+    ranked: list[tuple[int, float]]  # (docnum, score), best first
+    docnums: np.ndarray  # every match, ascending
+    complete: bool  # `ranked` holds every match
+    facets: dict = dc_field(default_factory=dict)
+    mask: np.ndarray | None = None
+
+
+class _FacetTable:
+    """One (docnum, value) pair per document and value of a facet field, counted with numpy."""
+
+    def __init__(self, searcher, field: str):
+        reader = searcher.reader()
+        self.values: list[str] = []
+        docs: list[int] = []
+        codes: list[int] = []
+        if field in reader.schema:
+            for code, text in enumerate(reader.lexicon(field)):
+                self.values.append(text.decode("utf-8"))
+                ids = list(reader.postings(field, text).all_ids())
+                docs += ids
+                codes += [code] * len(ids)
+        self.docs = np.array(docs, dtype=np.int64)
+        self.codes = np.array(codes, dtype=np.int64)
+
+    def counts(self, mask: np.ndarray) -> list[tuple[str, int]]:
+        """(value, documents) for the documents set in `mask`, most frequent first."""
+        if not self.values:
+            return []
+        tally = np.bincount(self.codes[mask[self.docs]], minlength=len(self.values))
+        found = [(self.values[i], int(tally[i])) for i in np.flatnonzero(tally)]
+        return sorted(found, key=lambda kv: (-kv[1], kv[0]))
 
 
 class _TopAndAllCollector(TopCollector):

@@ -16,14 +16,16 @@ from whoosh.qparser import QueryParser
 
 
 class NaiveIndex:
-    def __init__(self, path: str):
+    def __init__(self, path: str, *, reopen: bool = False):
+        """A new empty index at `path`, or (reopen) the one built there before."""
         self.schema = Schema(
             id=ID(stored=True, unique=True), text=TEXT(analyzer=ChineseAnalyzer(), stored=False)
         )
         os.makedirs(path, exist_ok=True)
-        self.index = FileStorage(path).create_index(self.schema)
+        storage = FileStorage(path)
+        self.index = storage.open_index() if reopen else storage.create_index(self.schema)
         self.parser = QueryParser("text", schema=self.schema)
-        self.searcher = None
+        self.searcher = self.index.searcher() if reopen else None
 
     def build(self, documents) -> float:
         """Index (id, text) pairs; return seconds taken."""

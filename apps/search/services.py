@@ -18,6 +18,14 @@ log = logging.getLogger(__name__)
 BATCH = 500
 
 
+def search_warm_up() -> None:
+    """Load the tokenizer's dictionary and the folding table (not the index: its open files
+    must not be shared by forked processes)."""
+    from .analysis import cut_words
+
+    cut_words("中华人民共和国電子商務法")
+
+
 def indexed_models() -> list[type]:
     from apps.documents.models import Article
     from apps.policies.models import Clause, Regulation

@@ -1,0 +1,58 @@
+"""Whole-page caching of the public clause and regulation pages, invalidated by any edit.
+
+Pages are keyed by the content version (a database counter, so every worker sees an edit at once)
+and by the full path. Only anonymous GETs answered 200 are cached.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from . import selectors, services
+
+
+def cached_page(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method != "GET" or request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        key = f"page:{path}"
+        version = selectors.content_version_get()
+        response = cache.get(key, version=version)
+        if response is None:
+            response = view(request, *args, **kwargs)
+            if response.status_code == 200:
+                cache.set(key, response, settings.PAGE_CACHE_SECONDS, version=version)
+        return response
+
+    return wrapper
+
+
+def _content_changed(sender, **kwargs) -> None:
+    """Raise the content version once, when the transaction that changed something commits."""
+    if kwargs.get("raw"):
+        return
+    connection = transaction.get_connection()
+    if any(entry[1] is services.content_version_bump for entry in connection.run_on_commit):
+        return  # already due in this transaction
+    transaction.on_commit(services.content_version_bump)
+
+
+def connect_signals() -> None:
+    from apps.documents.models import Article, Publication
+
+    from .models import Citation, Clause, IssuingBody, Regulation
+
+    for model in (Regulation, Clause, Citation, IssuingBody, Article, Publication):
+        post_save.connect(_content_changed, sender=model, dispatch_uid=f"pagecache-save-{model}")
+        post_delete.connect(_content_changed, sender=model, dispatch_uid=f"pagecache-del-{model}")
+    m2m_changed.connect(
+        _content_changed, sender=Regulation.issuers.through, dispatch_uid="pagecache-issuers"
+    )

@@ -1,0 +1,403 @@
+"""Speed and memory at scale: ingestion, index build, search latency, HTTP throughput, RSS.
+
+    .venv/bin/python benchmarks/performance.py --corpus ../shared/corpus/laws-full \
+        [--duration 15] [--json figures.json] [--reuse DIR]
+
+On a throw-away database and index (or a DIR kept from an earlier run with --keep), it measures:
+ingestion (documents/s, clauses/s, the index included) and a full index rebuild; the naive set-up
+(haystack's Whoosh backend with jieba's ChineseAnalyzer) indexing the same clause texts; search
+latency through the selector over the committed query set (benchmarks/queries.tsv), per query
+class, beside the naive set-up's on the same queries; then gunicorn with 2 workers under wrk for
+the search API (the same query set), a clause page and a regulation page; the workers' peak RSS,
+the start-up time to a first answered search and the index size on disk. Prints a table and JSON.
+"""
+
+import argparse
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _setup import ROOT, throwaway_django  # noqa: E402
+
+QUERIES = Path(__file__).resolve().parent / "queries.tsv"
+CLASSES = ("word", "multiword", "phrase", "article", "facet", "huge")
+
+
+def read_queries(path: Path = QUERIES) -> list[tuple[str, dict]]:
+    """(class, search parameters) per line of the query set."""
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        query_class, q, rest = (line.split("\t") + ["", ""])[:3]
+        rows.append((query_class, {"q": q, **dict(parse_qsl(rest))}))
+    return rows
+
+
+def percentiles(seconds: list[float]) -> dict:
+    ordered = sorted(seconds)
+
+    def at(fraction):
+        return round(ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] * 1000, 1)
+
+    return {"n": len(ordered), "p50_ms": at(0.5), "p95_ms": at(0.95), "p99_ms": at(0.99)}
+
+
+def ratio(ours, naive) -> float | None:
+    return round(naive / ours, 2) if ours and naive else None
+
+
+# ---------------------------------------------------------------- in-process measurements
+
+
+def measure_ingest(paths) -> dict:
+    from apps.policies.models import Clause, Regulation
+    from apps.policies.services import corpus_ingest
+
+    started = time.perf_counter()
+    report = corpus_ingest(paths=paths)
+    seconds = time.perf_counter() - started
+    clauses = Clause.objects.count()
+    return {
+        "files": len(report.files),
+        "failed": len(report.failed),
+        "regulations": Regulation.objects.count(),
+        "clauses": clauses,
+        "seconds": round(seconds, 1),
+        "documents_per_s": round(len(report.files) / seconds, 1),
+        "clauses_per_s": round(clauses / seconds),
+    }
+
+
+def measure_rebuild() -> dict:
+    from apps.search.services import index_rebuild
+
+    started = time.perf_counter()
+    documents = index_rebuild(procs=2)
+    return {"documents": documents, "seconds": round(time.perf_counter() - started, 1)}
+
+
+def measure_naive_build(workdir: Path, *, reuse: bool):
+    """The naive set-up's index of the clause texts: built and timed, or reopened (reuse)."""
+    from apps.policies.models import Clause
+    from apps.search.naive import NaiveIndex
+
+    folder = workdir / "naive"
+    if reuse and folder.is_dir():
+        return NaiveIndex(str(folder), reopen=True), None
+    naive = NaiveIndex(str(folder))
+    seconds = naive.build(Clause.objects.values_list("pk", "text").iterator())
+    return naive, {"documents": Clause.objects.count(), "seconds": round(seconds, 1)}
+
+
+def measure_selector(queries, naive, repeats: int) -> dict:
+    from haystack import connections
+
+    from apps.search.forms import SearchForm
+    from apps.search.selectors import search_documents
+
+    kwargs = []
+    for query_class, params in queries:
+        form = SearchForm(params)
+        if not form.is_valid():
+            raise SystemExit(f"query set line is not a valid search: {params} {form.errors}")
+        kwargs.append((query_class, form.search_kwargs()))
+    backend = connections["default"].get_backend()
+    for _, arguments in kwargs:  # warm up: searchers, facet tables, filter sets, database pages
+        search_documents(**arguments)
+    ours = {c: [] for c in CLASSES}
+    base = {c: [] for c in CLASSES}
+    repeated = []
+    for _ in range(repeats):
+        for query_class, arguments in kwargs:
+            backend.clear_result_cache()  # every query is run, not answered from the cache
+            started = time.perf_counter()
+            search_documents(**arguments)
+            ours[query_class].append(time.perf_counter() - started)
+            started = time.perf_counter()
+            search_documents(**arguments)  # the same search again: answered from the cache
+            repeated.append(time.perf_counter() - started)
+            if arguments["query"]:  # the naive set-up has no facets to browse without a query
+                started = time.perf_counter()
+                naive.search(arguments["query"], limit=arguments["page_size"])
+                base[query_class].append(time.perf_counter() - started)
+    figures = {"all": percentiles([t for times in ours.values() for t in times])}
+    figures["repeated"] = percentiles(repeated)
+    figures["naive.all"] = percentiles([t for times in base.values() for t in times])
+    for query_class in CLASSES:
+        figures[query_class] = percentiles(ours[query_class])
+        if base[query_class]:
+            figures[f"naive.{query_class}"] = percentiles(base[query_class])
+    return figures
+
+
+def sample_pages(count: int, seed: int = 2026) -> dict[str, list[str]]:
+    from apps.policies.models import Clause, Regulation
+
+    rng = random.Random(seed)
+    clause_ids = list(Clause.objects.values_list("pk", flat=True))
+    clauses = Clause.objects.select_related("regulation").in_bulk(
+        rng.sample(clause_ids, min(count, len(clause_ids)))
+    )
+    regulations = list(Regulation.objects.filter(has_full_text=True).order_by("pk"))
+    return {
+        "clause page": [c.get_absolute_url() for c in clauses.values()],
+        "regulation page": [
+            r.get_absolute_url() for r in rng.sample(regulations, min(count, len(regulations)))
+        ],
+    }
+
+
+def index_size_mb(index_path: str) -> float:
+    folder = Path(os.path.realpath(index_path))
+    return round(sum(f.stat().st_size for f in folder.iterdir() if f.is_file()) / 2**20, 1)
+
+
+# ---------------------------------------------------------------- HTTP under gunicorn + wrk
+
+WRK_SCRIPT = """
+local paths = {}
+for line in io.lines(os.getenv("WRK_PATHS")) do paths[#paths + 1] = line end
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format("GET", paths[(n % #paths) + 1])
+end
+done = function(summary, latency, requests)
+  local errors = summary.errors
+  io.write(string.format(
+    'WRKJSON {"requests": %d, "seconds": %.3f, "non_2xx": %d, "socket_errors": %d, '
+    .. '"p50_ms": %.1f, "p95_ms": %.1f, "p99_ms": %.1f}\\n',
+    summary.requests, summary.duration / 1e6, errors.status,
+    errors.connect + errors.read + errors.write + errors.timeout,
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000))
+end
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_gunicorn(port: int, probe: str) -> tuple[subprocess.Popen, float]:
+    env = os.environ | {
+        "DEBUG": "false",
+        "SECRET_KEY": "benchmark-only-" + "x" * 40,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "API_ANON_THROTTLE": "100000000/min",  # throttling would measure the limiter, not us
+    }
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "config.wsgi",
+            "--preload",  # as `make serve` runs it
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{probe}", timeout=5) as answer:
+                if answer.status == 200:
+                    return process, time.perf_counter() - started
+        except (urllib.error.URLError, ConnectionError):
+            if process.poll() is not None:
+                raise SystemExit("gunicorn exited before answering") from None
+            time.sleep(0.02)
+
+
+def worker_pids(master: int) -> list[int]:
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    return [int(pid) for pid in children]
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
+def run_wrk(port: int, paths: list[str], duration: int, connections: int, workdir: Path) -> dict:
+    script = workdir / "rotate.lua"
+    script.write_text(WRK_SCRIPT)
+    listing = workdir / "paths.txt"
+    listing.write_text("\n".join(paths) + "\n")
+    output = subprocess.run(
+        [
+            "wrk",
+            "-t1",
+            f"-c{connections}",
+            f"-d{duration}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(script),
+            f"http://127.0.0.1:{port}",
+        ],
+        env=os.environ | {"WRK_PATHS": str(listing)},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    line = next(line for line in output.splitlines() if line.startswith("WRKJSON "))
+    figures = json.loads(line.removeprefix("WRKJSON "))
+    figures["rps"] = round(figures["requests"] / figures["seconds"], 1)
+    return figures
+
+
+def measure_http(queries, pages, duration: int, connections: int, workdir: Path) -> dict:
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed: `make bench-tools` installs Debian's wrk")
+    search_paths = [
+        "/api/v1/search/?" + urlencode({k: v for k, v in params.items() if v})
+        for _, params in queries
+    ]
+    port = free_port()
+    process, startup = start_gunicorn(port, search_paths[0])
+    try:
+        figures = {"startup_s": round(startup, 2)}
+        targets = {"search API": search_paths, **pages}
+        for name, paths in targets.items():
+            run_wrk(port, paths, 2, connections, workdir)  # warm both workers' caches
+            figures[name] = run_wrk(port, paths, duration, connections, workdir)
+        figures["worker_peak_rss_mb"] = max(peak_rss_mb(pid) for pid in worker_pids(process.pid))
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+    return figures
+
+
+# ---------------------------------------------------------------- report
+
+
+def print_table(figures: dict) -> None:
+    ingest, rebuild, naive_build = figures["ingest"], figures["rebuild"], figures["naive_build"]
+    if rebuild:
+        print(
+            f"\ningestion: {ingest['files']} files ({ingest['failed']} failed), "
+            f"{ingest['regulations']} regulations, {ingest['clauses']} clauses in "
+            f"{ingest['seconds']} s (index included) — {ingest['documents_per_s']} documents/s, "
+            f"{ingest['clauses_per_s']} clauses/s"
+        )
+        print(
+            f"index rebuild (2 processes, {rebuild['documents']} documents): "
+            f"{rebuild['seconds']} s; naive set-up ({naive_build['documents']} clause texts, "
+            f"1 process): {naive_build['seconds']} s → "
+            f"×{ratio(rebuild['seconds'], naive_build['seconds'])}"
+        )
+    print(f"index on disk {figures['index_mb']} MB (naive {figures['naive_index_mb']} MB)\n")
+    selector = figures["selector"]
+    header = (
+        f"{'selector':<12}{'n':>6}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
+        f"{'naive p50':>11}{'naive p95':>11}{'naive p99':>11}{'×p95':>7}"
+    )
+    print(header + "\n" + "-" * len(header))
+    for name in ("all", *CLASSES, "repeated"):
+        ours, base = selector[name], selector.get(f"naive.{name}")
+        line = f"{name:<12}{ours['n']:>6}{ours['p50_ms']:>9}{ours['p95_ms']:>9}{ours['p99_ms']:>9}"
+        if base:
+            line += (
+                f"{base['p50_ms']:>11}{base['p95_ms']:>11}{base['p99_ms']:>11}"
+                f"{ratio(ours['p95_ms'], base['p95_ms']):>7}"
+            )
+        else:
+            line += "   (no facets in the naive set-up)" if name == "facet" else "   (from cache)"
+        print(line)
+    http = figures["http"]
+    if http:
+        print(
+            f"\nHTTP: gunicorn 2 workers, wrk {http['connections']} connections × "
+            f"{http['duration_s']} s; first search answered {http['startup_s']} s after start; "
+            f"worker peak RSS {http['worker_peak_rss_mb']} MB"
+        )
+        header = f"{'target':<17}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}"
+        print(header + "\n" + "-" * len(header))
+        for name in ("search API", "clause page", "regulation page"):
+            f = http[name]
+            errors = f["non_2xx"] + f["socket_errors"]
+            print(
+                f"{name:<17}{f['rps']:>8}{f['p50_ms']:>9}{f['p95_ms']:>9}{f['p99_ms']:>9}"
+                f"{errors:>8}"
+            )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", nargs="*", help="law/publication files or folders")
+    parser.add_argument("--duration", type=int, default=15, help="seconds of wrk per target")
+    parser.add_argument("--connections", type=int, default=8, help="wrk connections")
+    parser.add_argument("--repeats", type=int, default=3, help="timed passes over the query set")
+    parser.add_argument("--no-http", action="store_true", help="skip gunicorn + wrk")
+    parser.add_argument("--reuse", help="a folder kept by --keep: skip ingestion and rebuild")
+    parser.add_argument("--keep", action="store_true", help="keep the throw-away folder")
+    parser.add_argument("--json", help="also write the figures to this file")
+    args = parser.parse_args()
+
+    workdir = throwaway_django("performance-", reuse=Path(args.reuse) if args.reuse else None)
+    from django.conf import settings
+
+    print(f"working in {workdir}", flush=True)
+    figures = {"machine": machine(), "date": time.strftime("%Y-%m-%d"), "ingest": None}
+    figures["rebuild"] = figures["naive_build"] = None
+    if not args.reuse:
+        paths = [Path(p) for p in args.corpus] if args.corpus else [Path(settings.CORPUS_DIR)]
+        figures["ingest"] = measure_ingest(paths)
+        print(f"ingested: {figures['ingest']}", flush=True)
+        figures["rebuild"] = measure_rebuild()
+        print(f"rebuilt: {figures['rebuild']}", flush=True)
+    naive, figures["naive_build"] = measure_naive_build(workdir, reuse=bool(args.reuse))
+    print(f"naive index: {figures['naive_build'] or 'reused'}", flush=True)
+    figures["index_mb"] = index_size_mb(settings.HAYSTACK_CONNECTIONS["default"]["PATH"])
+    figures["naive_index_mb"] = index_size_mb(str(workdir / "naive"))
+    queries = read_queries()
+    figures["queries"] = len(queries)
+    figures["selector"] = measure_selector(queries, naive, args.repeats)
+    figures["http"] = None
+    if not args.no_http:
+        pages = sample_pages(500)
+        figures["http"] = measure_http(queries, pages, args.duration, args.connections, workdir)
+        figures["http"] |= {"duration_s": args.duration, "connections": args.connections}
+    print_table(figures)
+    print(json.dumps(figures, ensure_ascii=False))
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, ensure_ascii=False, indent=2))
+    if not (args.keep or args.reuse):
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def machine() -> str:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        "?",
+    )
+    return f"{os.cpu_count()} cores, {cpu}, Python {sys.version.split()[0]}"
+
+
+if __name__ == "__main__":
+    main()
