@@ -17,18 +17,14 @@ import json
 import os
 import random
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _setup import ROOT, throwaway_django  # noqa: E402
+from _http import run_wrk, start_gunicorn, stop_gunicorn, worker_peak_rss_mb  # noqa: E402
+from _setup import throwaway_django  # noqa: E402
 
 QUERIES = Path(__file__).resolve().parent / "queries.tsv"
 CLASSES = ("word", "multiword", "phrase", "article", "facet", "huge")
@@ -166,126 +162,24 @@ def index_size_mb(index_path: str) -> float:
 
 # ---------------------------------------------------------------- HTTP under gunicorn + wrk
 
-WRK_SCRIPT = """
-local paths = {}
-for line in io.lines(os.getenv("WRK_PATHS")) do paths[#paths + 1] = line end
-local n = 0
-request = function()
-  n = n + 1
-  return wrk.format("GET", paths[(n % #paths) + 1])
-end
-done = function(summary, latency, requests)
-  local errors = summary.errors
-  io.write(string.format(
-    'WRKJSON {"requests": %d, "seconds": %.3f, "non_2xx": %d, "socket_errors": %d, '
-    .. '"p50_ms": %.1f, "p95_ms": %.1f, "p99_ms": %.1f}\\n',
-    summary.requests, summary.duration / 1e6, errors.status,
-    errors.connect + errors.read + errors.write + errors.timeout,
-    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000))
-end
-"""
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_gunicorn(port: int, probe: str) -> tuple[subprocess.Popen, float]:
-    env = os.environ | {
-        "DEBUG": "false",
-        "SECRET_KEY": "benchmark-only-" + "x" * 40,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "API_ANON_THROTTLE": "100000000/min",  # throttling would measure the limiter, not us
-    }
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        [
-            str(ROOT / ".venv/bin/gunicorn"),
-            "config.wsgi",
-            "--preload",  # as `make serve` runs it
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
-    while True:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}{probe}", timeout=5) as answer:
-                if answer.status == 200:
-                    return process, time.perf_counter() - started
-        except (urllib.error.URLError, ConnectionError):
-            if process.poll() is not None:
-                raise SystemExit("gunicorn exited before answering") from None
-            time.sleep(0.02)
-
-
-def worker_pids(master: int) -> list[int]:
-    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
-    return [int(pid) for pid in children]
-
-
-def peak_rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return round(int(line.split()[1]) / 1024, 1)
-    return 0.0
-
-
-def run_wrk(port: int, paths: list[str], duration: int, connections: int, workdir: Path) -> dict:
-    script = workdir / "rotate.lua"
-    script.write_text(WRK_SCRIPT)
-    listing = workdir / "paths.txt"
-    listing.write_text("\n".join(paths) + "\n")
-    output = subprocess.run(
-        [
-            "wrk",
-            "-t1",
-            f"-c{connections}",
-            f"-d{duration}s",
-            "--timeout",
-            "10s",
-            "-s",
-            str(script),
-            f"http://127.0.0.1:{port}",
-        ],
-        env=os.environ | {"WRK_PATHS": str(listing)},
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    line = next(line for line in output.splitlines() if line.startswith("WRKJSON "))
-    figures = json.loads(line.removeprefix("WRKJSON "))
-    figures["rps"] = round(figures["requests"] / figures["seconds"], 1)
-    return figures
-
 
 def measure_http(queries, pages, duration: int, connections: int, workdir: Path) -> dict:
-    if not shutil.which("wrk"):
-        raise SystemExit("wrk is not installed: `make bench-tools` installs Debian's wrk")
     search_paths = [
         "/api/v1/search/?" + urlencode({k: v for k, v in params.items() if v})
         for _, params in queries
     ]
-    port = free_port()
-    process, startup = start_gunicorn(port, search_paths[0])
+    process, base, startup = start_gunicorn(search_paths[0])
     try:
         figures = {"startup_s": round(startup, 2)}
-        targets = {"search API": search_paths, **pages}
-        for name, paths in targets.items():
-            run_wrk(port, paths, 2, connections, workdir)  # warm both workers' caches
-            figures[name] = run_wrk(port, paths, duration, connections, workdir)
-        figures["worker_peak_rss_mb"] = max(peak_rss_mb(pid) for pid in worker_pids(process.pid))
+        for name, paths in {"search API": search_paths, **pages}.items():
+            lines = [f"GET\t{path}" for path in paths]
+            run_wrk(base, lines, seconds=2, connections=connections, workdir=workdir)  # warm up
+            figures[name] = run_wrk(
+                base, lines, seconds=duration, connections=connections, workdir=workdir
+            )
+        figures["worker_peak_rss_mb"] = worker_peak_rss_mb(process.pid)
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
+        stop_gunicorn(process)
     return figures
 
 
@@ -336,7 +230,7 @@ def print_table(figures: dict) -> None:
         print(header + "\n" + "-" * len(header))
         for name in ("search API", "clause page", "regulation page"):
             f = http[name]
-            errors = f["non_2xx"] + f["socket_errors"]
+            errors = f["non_2xx_3xx"] + f["socket_errors"]
             print(
                 f"{name:<17}{f['rps']:>8}{f['p50_ms']:>9}{f['p95_ms']:>9}{f['p99_ms']:>9}"
                 f"{errors:>8}"
@@ -359,7 +253,11 @@ def main():
     from django.conf import settings
 
     print(f"working in {workdir}", flush=True)
-    figures = {"machine": machine(), "date": time.strftime("%Y-%m-%d"), "ingest": None}
+    figures = {
+        "machine": machine(),
+        "date": time.strftime("%Y-%m-%d", time.gmtime()),
+        "ingest": None,
+    }
     figures["rebuild"] = figures["naive_build"] = None
     if not args.reuse:
         paths = [Path(p) for p in args.corpus] if args.corpus else [Path(settings.CORPUS_DIR)]

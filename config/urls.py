@@ -8,3 +8,5 @@ urlpatterns = [
     path("", include("apps.documents.urls")),
     path("", include("apps.policies.urls")),
 ]
+
+handler500 = "config.views.server_error"

@@ -44,6 +44,7 @@ log = logging.getLogger(__name__)
 
 WRITE_LOCK_TIMEOUT = float(os.environ.get("SEARCH_WRITE_LOCK_TIMEOUT", "60"))
 ARTICLE_BOOST = 50.0
+WORD_BOOST_LIMIT = 3000  # estimated matches above which words no longer boost the ranking
 
 _NARROW_RE = re.compile(r'^(?P<field>\w+):"(?P<value>(?:[^"\\]|\\.)*)"$')
 
@@ -59,6 +60,7 @@ class ChineseWhooshBackend(WhooshSearchBackend):
         self._facet_cache: dict = {}
         self._facet_lock = threading.Lock()
         self._results: OrderedDict = OrderedDict()
+        self._segment_tables: dict = {}
         self._opened_inode = None
 
     # ------------------------------------------------------------ opening
@@ -272,13 +274,19 @@ class ChineseWhooshBackend(WhooshSearchBackend):
         self._local.searcher = searcher
         return searcher
 
-    def build_query(self, parsed: ParsedQuery):
-        """Whoosh query for a parsed query: exact substrings, words boosting the ranking."""
+    def build_query(self, parsed: ParsedQuery, searcher=None):
+        """Whoosh query for a parsed query: exact substrings, words boosting the ranking.
+
+        The word boost is left out when the query matches so many documents (应当, 规定) that
+        scoring the words too would double the cost for no visible gain in the order.
+        """
         if parsed.is_empty:
             return wq.Every()
         required = [wq.Or([self._term_query(t) for t in group]) for group in parsed.must]
         matcher = wq.And(required) if required else wq.NullQuery
         words = [w for group in parsed.must for t in group for w in cut_words(t.text)]
+        if searcher is not None and self._estimated_matches(searcher, parsed) > WORD_BOOST_LIMIT:
+            words = []
         ranked = (
             wq.AndMaybe(matcher, wq.Or([wq.Term("text", w) for w in words])) if words else (matcher)
         )
@@ -288,6 +296,19 @@ class ChineseWhooshBackend(WhooshSearchBackend):
         if parsed.must_not:
             ranked = wq.AndNot(ranked, wq.Or([self._term_query(t) for t in parsed.must_not]))
         return ranked
+
+    def _estimated_matches(self, searcher, parsed: ParsedQuery) -> int:
+        """At most how many documents the required terms match, read from term frequencies."""
+        estimate = None
+        for group in parsed.must:
+            group_total = 0
+            for term in group:
+                for variant in term.variants():
+                    grams = phrase_grams(variant)
+                    field = "chars1" if grams and len(grams[0]) == 1 else "chars"
+                    group_total += min((searcher.doc_frequency(field, g) for g in grams), default=0)
+            estimate = group_total if estimate is None else min(estimate, group_total)
+        return estimate or 0
 
     def _term_query(self, term: Term):
         alternatives = []
@@ -318,17 +339,17 @@ class ChineseWhooshBackend(WhooshSearchBackend):
             )
         return wq.And(parts, boost=ARTICLE_BOOST)
 
-    def _narrow_filter(self, searcher, narrow_queries, models):
-        clauses = []
+    def _narrow_filter(self, narrow_queries, models) -> tuple[tuple[tuple[str, str], ...], ...]:
+        """Filters as groups of (field, value): any term of a group, every group."""
+        groups = []
         for narrow in narrow_queries or ():
             match = _NARROW_RE.match(force_str(narrow))
             if not match:
                 raise ValueError(f"unsupported narrow query: {narrow!r}")
-            field, value = match["field"], match["value"].replace('\\"', '"')
-            clauses.append(wq.Term(field, value))
+            groups.append(((match["field"], match["value"].replace('\\"', '"')),))
         if models:
-            clauses.append(wq.Or([wq.Term(DJANGO_CT, get_model_ct(m)) for m in models]))
-        return wq.And(clauses) if clauses else None
+            groups.append(tuple((DJANGO_CT, get_model_ct(m)) for m in models))
+        return tuple(sorted(groups))
 
     def _generation(self, searcher) -> tuple:
         return (self._opened_inode, searcher.reader().generation())
@@ -346,14 +367,57 @@ class ChineseWhooshBackend(WhooshSearchBackend):
         return cached
 
     def facet_table(self, searcher, field: str) -> _FacetTable:
-        return self._cached(searcher, ("facet", field), lambda: _FacetTable(searcher, field))
+        """The field's values for every document: per segment, read once (segments do not
+        change; their deleted documents never match a query), combined per generation."""
 
-    def _matches(self, searcher, whoosh_query, filter_query, sortedby, reverse, limit) -> _Matches:
+        def build():
+            parts, current = [], set()
+            for segment_reader, offset in searcher.reader().leaf_readers():
+                key = (self._opened_inode, segment_reader.segment().segment_id(), field)
+                current.add(key)
+                table = self._segment_tables.get(key)
+                if table is None:
+                    table = self._segment_tables[key] = _FacetTable.read(segment_reader, field)
+                parts.append((table, offset))
+            with self._facet_lock:  # forget segments merged away
+                for key in [k for k in self._segment_tables if k[2] == field]:
+                    if key not in current:
+                        del self._segment_tables[key]
+            return _FacetTable.combine(parts)
+
+        return self._cached(searcher, ("facet", field), build)
+
+    def live_docs(self, searcher) -> np.ndarray:
+        """Docnums of the documents not deleted, ascending."""
+
+        def build():
+            reader = searcher.reader()
+            live = np.ones(reader.doc_count_all(), dtype=bool)
+            for segment_reader, offset in reader.leaf_readers():
+                dead = list(segment_reader.segment().deleted_docs())
+                live[np.array(dead, dtype=np.int64) + offset] = False
+            return np.flatnonzero(live)
+
+        return self._cached(searcher, ("live",), build)
+
+    def _allowed(self, searcher, filters) -> tuple[np.ndarray, set[int]]:
+        """The live docnums that pass every filter group (as an array and as a set)."""
+
+        def build():
+            allowed = self.live_docs(searcher)
+            for group in filters:
+                either = [self.facet_table(searcher, f).docs_with(v) for f, v in group]
+                allowed = np.intersect1d(allowed, np.concatenate(either))
+            return allowed, set(allowed.tolist())
+
+        return self._cached(searcher, ("filter", filters), build)
+
+    def _matches(self, searcher, whoosh_query, filters, sortedby, reverse, limit) -> _Matches:
         """The matches of a query, from the per-generation cache when it holds enough of them."""
         key = (
             *self._generation(searcher),
             repr(whoosh_query),
-            repr(filter_query),
+            filters,
             sortedby,
             reverse,
         )
@@ -362,7 +426,7 @@ class ChineseWhooshBackend(WhooshSearchBackend):
             if matches is not None:
                 self._results.move_to_end(key)
         if matches is None or (not matches.complete and len(matches.ranked) < limit):
-            matches = self._run(searcher, whoosh_query, filter_query, sortedby, reverse, limit)
+            matches = self._run(searcher, whoosh_query, filters, sortedby, reverse, limit)
             with self._facet_lock:
                 self._results[key] = matches
                 while len(self._results) > RESULT_CACHE_SIZE:
@@ -374,27 +438,14 @@ class ChineseWhooshBackend(WhooshSearchBackend):
         with self._facet_lock:
             self._results.clear()
 
-    def _run(self, searcher, whoosh_query, filter_query, sortedby, reverse, limit) -> _Matches:
+    def _run(self, searcher, whoosh_query, filters, sortedby, reverse, limit) -> _Matches:
         limit = max(limit, KEEP_RANKED)
-        allowed = None
-        if filter_query is not None:
-            allowed = self._cached(
-                searcher,
-                ("filter", repr(filter_query)),
-                lambda: searcher._query_to_comb(filter_query),
-            )
-            if not allowed:  # an empty set would read as "no filter" to Whoosh
-                return _Matches([], np.empty(0, dtype=np.int64), complete=True)
+        allowed, allowed_set = self._allowed(searcher, filters) if filters else (None, None)
+        if allowed is not None and not len(allowed):
+            return _Matches([], allowed, complete=True)  # an empty set reads as "no filter"
         if isinstance(whoosh_query, wq.Every) and not sortedby:
             # Browsing by facets: every (allowed) document in index order, nothing to score.
-            docnums = self._cached(
-                searcher,
-                ("all", repr(filter_query)),
-                lambda: np.fromiter(
-                    sorted(allowed) if allowed is not None else searcher.reader().all_doc_ids(),
-                    dtype=np.int64,
-                ),
-            )
+            docnums = allowed if allowed is not None else self.live_docs(searcher)
             ranked = [(int(d), 0.0) for d in docnums[:limit]]
             return _Matches(ranked, docnums, complete=len(ranked) == len(docnums))
         # One pass over the matches gives the top, the count and the docnums for facets
@@ -403,8 +454,8 @@ class ChineseWhooshBackend(WhooshSearchBackend):
             collector = SortingCollector(sortedby, limit=limit, reverse=reverse)
         else:
             collector = _TopAndAllCollector(limit=limit, usequality=False)
-        if allowed is not None:
-            collector = FilterCollector(collector, allow=allowed)
+        if allowed_set is not None:
+            collector = FilterCollector(collector, allow=allowed_set)
         searcher.search_with_collector(whoosh_query, collector)
         results = collector.results()
         ranked = [
@@ -439,8 +490,8 @@ class ChineseWhooshBackend(WhooshSearchBackend):
         except Exception as error:  # missing or corrupt index files
             raise SearchUnavailable(str(error)) from error
         parsed = parse_query(force_str(query_string or "").replace("*", " "))
-        whoosh_query = self.build_query(parsed)
-        filter_query = self._narrow_filter(searcher, narrow_queries, models)
+        whoosh_query = self.build_query(parsed, searcher)
+        filters = self._narrow_filter(narrow_queries, models)
         end_offset = end_offset if end_offset is not None else start_offset + 20
         sortedby, reverse = None, False
         if sort_by:
@@ -449,7 +500,7 @@ class ChineseWhooshBackend(WhooshSearchBackend):
             sortedby = field.lstrip("-")
         try:
             matches = self._matches(
-                searcher, whoosh_query, filter_query, sortedby, reverse, max(end_offset, 1)
+                searcher, whoosh_query, filters, sortedby, reverse, max(end_offset, 1)
             )
             facet_counts = {
                 field: self._facet_counts(searcher, matches, field) for field in facets or ()
@@ -497,21 +548,37 @@ class _Matches:
 
 
 class _FacetTable:
-    """One (docnum, value) pair per document and value of a facet field, counted with numpy."""
+    """One (docnum, value code) pair per document and value of a field, counted with numpy."""
 
-    def __init__(self, searcher, field: str):
-        reader = searcher.reader()
-        self.values: list[str] = []
+    def __init__(self, values: list[str], docs: np.ndarray, codes: np.ndarray):
+        self.values, self.docs, self.codes = values, docs, codes
+        self.code_of = {value: code for code, value in enumerate(values)}
+
+    @classmethod
+    def read(cls, reader, field: str) -> _FacetTable:
+        values: list[str] = []
         docs: list[int] = []
         codes: list[int] = []
         if field in reader.schema:
             for code, text in enumerate(reader.lexicon(field)):
-                self.values.append(text.decode("utf-8"))
+                values.append(text.decode("utf-8"))
                 ids = list(reader.postings(field, text).all_ids())
                 docs += ids
                 codes += [code] * len(ids)
-        self.docs = np.array(docs, dtype=np.int64)
-        self.codes = np.array(codes, dtype=np.int64)
+        return cls(values, np.array(docs, dtype=np.int64), np.array(codes, dtype=np.int64))
+
+    @classmethod
+    def combine(cls, parts: list[tuple[_FacetTable, int]]) -> _FacetTable:
+        """One table for segments read apart: (table, docnum offset of its segment)."""
+        values = sorted({value for table, _ in parts for value in table.values})
+        code_of = {value: code for code, value in enumerate(values)}
+        docs, codes = [np.empty(0, dtype=np.int64)], [np.empty(0, dtype=np.int64)]
+        for table, offset in parts:
+            if table.values:
+                recode = np.array([code_of[v] for v in table.values], dtype=np.int64)
+                docs.append(table.docs + offset)
+                codes.append(recode[table.codes])
+        return cls(values, np.concatenate(docs), np.concatenate(codes))
 
     def counts(self, mask: np.ndarray) -> list[tuple[str, int]]:
         """(value, documents) for the documents set in `mask`, most frequent first."""
@@ -520,6 +587,10 @@ class _FacetTable:
         tally = np.bincount(self.codes[mask[self.docs]], minlength=len(self.values))
         found = [(self.values[i], int(tally[i])) for i in np.flatnonzero(tally)]
         return sorted(found, key=lambda kv: (-kv[1], kv[0]))
+
+    def docs_with(self, value: str) -> np.ndarray:
+        code = self.code_of.get(value)
+        return self.docs[self.codes == code] if code is not None else self.docs[:0]
 
 
 class _TopAndAllCollector(TopCollector):

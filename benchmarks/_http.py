@@ -1,0 +1,121 @@
+"""gunicorn and wrk for the benchmarks: start the site as `make serve` does, load it, read RSS."""
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from _setup import ROOT
+
+# wrk sends the requests of a file (one per line: METHOD <tab> PATH [<tab> JSON BODY]) in turn,
+# with an API token for writes, and reports a JSON summary.
+WRK_SCRIPT = """
+local requests = {}
+local token = os.getenv("WRK_TOKEN") or ""
+for line in io.lines(os.getenv("WRK_REQUESTS")) do
+  local method, path, body = line:match("^(%u+)\\t([^\\t]+)\\t?(.*)$")
+  local headers = {}
+  if body ~= "" then
+    headers["Content-Type"] = "application/json"
+    headers["Authorization"] = "Token " .. token
+  else
+    body = nil
+  end
+  requests[#requests + 1] = wrk.format(method, path, headers, body)
+end
+local n = 0
+request = function()
+  n = n + 1
+  return requests[(n % #requests) + 1]
+end
+done = function(summary, latency, requests_)
+  local errors = summary.errors
+  io.write(string.format(
+    'WRKJSON {"requests": %d, "seconds": %.3f, "non_2xx_3xx": %d, "socket_errors": %d, '
+    .. '"p50_ms": %.1f, "p95_ms": %.1f, "p99_ms": %.1f}\\n',
+    summary.requests, summary.duration / 1e6, errors.status,
+    errors.connect + errors.read + errors.write + errors.timeout,
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000))
+end
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_gunicorn(
+    probe: str, *, workers: int = 2, **env: str
+) -> tuple[subprocess.Popen, str, float]:
+    """gunicorn as `make serve` runs it: (process, base URL, seconds to a first 200 on probe)."""
+    port = free_port()
+    environment = os.environ | {
+        "DEBUG": "false",
+        "SECRET_KEY": "benchmark-only-" + "x" * 40,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        # Throttling would measure the limiter, not us (the user rate applies to anonymous too).
+        "API_ANON_THROTTLE": "100000000/min",
+        "API_USER_THROTTLE": "100000000/min",
+        **env,
+    }
+    command = [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "--preload"]
+    command += ["--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--log-level", "warning"]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=ROOT, env=environment, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    while True:
+        try:
+            with urllib.request.urlopen(base + probe, timeout=5) as answer:
+                if answer.status == 200:
+                    return process, base, time.perf_counter() - started
+        except (urllib.error.URLError, ConnectionError):
+            if process.poll() is not None:
+                raise SystemExit("gunicorn exited before answering") from None
+            time.sleep(0.02)
+
+
+def stop_gunicorn(process: subprocess.Popen) -> None:
+    os.killpg(process.pid, signal.SIGTERM)
+    process.wait(timeout=30)
+
+
+def worker_peak_rss_mb(master: int) -> float:
+    """The largest peak RSS (VmHWM) among gunicorn's workers."""
+    peaks = []
+    for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split():
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                peaks.append(int(line.split()[1]) / 1024)
+    return round(max(peaks), 1)
+
+
+def run_wrk(
+    base: str, lines: list[str], *, seconds: int, connections: int, workdir: Path, token: str = ""
+) -> dict:
+    """Send `lines` (METHOD<TAB>PATH[<TAB>BODY]) round-robin for `seconds`; the summary."""
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed: `make bench-tools` installs Debian's wrk")
+    script = workdir / "wrk.lua"
+    script.write_text(WRK_SCRIPT)
+    listing = workdir / "wrk-requests.tsv"
+    listing.write_text("\n".join(lines) + "\n")
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s"]
+    output = subprocess.run(
+        [*command, "-s", str(script), base],
+        env=os.environ | {"WRK_REQUESTS": str(listing), "WRK_TOKEN": token},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    line = next(line for line in output.splitlines() if line.startswith("WRKJSON "))
+    figures = json.loads(line.removeprefix("WRKJSON "))
+    figures["rps"] = round(figures["requests"] / figures["seconds"], 1)
+    return figures

@@ -1,0 +1,204 @@
+"""Faults injected into the running system: concurrent editors, and PostgreSQL stopped mid-run.
+
+Both run gunicorn as in production (DEBUG off) on a throw-away base of two laws.
+"""
+
+import html
+import json
+import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from http.cookiejar import CookieJar
+from urllib.error import HTTPError
+from urllib.parse import quote, urlencode
+from urllib.request import HTTPCookieProcessor, Request, build_opener, urlopen
+
+import pytest
+from servers import ROOT, PrivatePostgres, gunicorn, manage, site_env
+
+LAWS = ROOT / "fixtures" / "corpus" / "laws"
+ECOMMERCE = LAWS / "民法商法" / "电子商务法(2018-08-31).md"
+PRIVACY = LAWS / "行政法" / "个人信息保护法(2021-08-20).md"
+ECOMMERCE_SLUG = "电子商务法-2018-08-31"
+PRIVACY_SLUG = "个人信息保护法-2021-08-20"
+
+
+def _call(url, *, method="GET", body=None, token=None):
+    """(status, parsed JSON or text) — errors included, never raised."""
+    headers = {"Content-Type": "application/json"} if body is not None else {}
+    if token:
+        headers["Authorization"] = f"Token {token}"
+    data = json.dumps(body).encode() if body is not None else None
+    try:
+        with urlopen(Request(url, data=data, method=method, headers=headers), timeout=60) as r:
+            status, raw, kind = r.status, r.read(), r.headers.get("Content-Type", "")
+    except HTTPError as error:
+        status, raw, kind = error.code, error.read(), error.headers.get("Content-Type", "")
+    text = raw.decode()
+    return status, json.loads(text) if "json" in kind else text
+
+
+def _search_url(base: str, query: str) -> str:
+    return f"{base}/api/v1/search/?{urlencode({'q': query})}"
+
+
+def _prepare_site(env, workdir):
+    manage(env, "migrate", "-v0")
+    manage(env, "ingest", "-v0", str(ECOMMERCE), str(PRIVACY))
+    manage(env, "collectstatic", "--noinput", "-v0")
+    env["DJANGO_SUPERUSER_PASSWORD"] = "a-long-test-password-1"
+    manage(env, "createsuperuser", "--noinput", "--username", "editor", "--email", "e@x.cn")
+    output = manage(env, "drf_create_token", "editor").stdout.decode()
+    return re.search(r"Generated token (\w+)", output)[1]
+
+
+# ---------------------------------------------------------------- concurrent editors
+
+
+class AdminSession:
+    """A signed-in admin user, editing clauses through the admin's change form."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.opener = build_opener(HTTPCookieProcessor(CookieJar()))
+        login = self._form(self.base + "/admin/login/")
+        login.update(username="editor", password="a-long-test-password-1", next="/admin/")
+        self._post(self.base + "/admin/login/", login)
+
+    def _form(self, url: str) -> dict[str, str]:
+        page = self.opener.open(url, timeout=60).read().decode()
+        fields = {}
+        for tag in re.findall(r"<input[^>]*>", page):
+            name = re.search(r'name="([^"]+)"', tag)
+            if not name or re.search(r'type="(submit|checkbox)"', tag):
+                continue
+            value = re.search(r'value="([^"]*)"', tag)
+            fields[name[1]] = html.unescape(value[1]) if value else ""
+        for name, value in re.findall(
+            r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', page, re.S
+        ):
+            fields[name] = html.unescape(value).lstrip("\n")
+        for name, body in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', page, re.S):
+            chosen = re.search(r'<option value="([^"]*)"[^>]*selected', body)
+            fields[name] = html.unescape(chosen[1]) if chosen else ""
+        return fields
+
+    def _post(self, url: str, fields: dict[str, str]) -> str:
+        request = Request(url, data=urlencode(fields).encode(), headers={"Referer": url})
+        with self.opener.open(request, timeout=60) as response:
+            return response.geturl()
+
+    def edit_clause_text(self, pk: int, change) -> str:
+        url = f"{self.base}/admin/policies/clause/{pk}/change/"
+        fields = self._form(url)
+        fields["text"] = change(fields["text"])
+        return self._post(url, fields)
+
+
+def _clause_pks(env) -> list[int]:
+    script = (
+        "from apps.policies.models import Clause;"
+        f"print(list(Clause.objects.filter(regulation__slug='{PRIVACY_SLUG}')"
+        ".order_by('order').values_list('pk', flat=True)[:10]))"
+    )
+    return json.loads(manage(env, "shell", "-v0", "-c", script).stdout.decode())
+
+
+def test_concurrent_api_and_admin_edits_while_searching_lose_nothing(tmp_path):
+    env = site_env(tmp_path)
+    token = _prepare_site(env, tmp_path)
+    admin_pks = _clause_pks(env)
+    with gunicorn(env, tmp_path, workers=2, threads=4) as base:
+        sessions = [AdminSession(base) for _ in range(2)]
+        api_numbers = range(1, 41)
+        errors, statuses = [], []
+        lock = threading.Lock()
+
+        def api_edit(number):
+            url = f"{base}/api/v1/regulations/{quote(ECOMMERCE_SLUG)}/clauses/{number}/"
+            marker = f"并发接口标记{number:03d}"
+            status, body = _call(url)
+            status, body = _call(
+                url, method="PATCH", body={"text": body["text"] + marker}, token=token
+            )
+            with lock:
+                statuses.append(status)
+
+        def admin_edit(index_and_pk):
+            index, pk = index_and_pk
+            landed = sessions[index % 2].edit_clause_text(
+                pk, lambda text: text.rstrip() + f"并发后台标记{index:03d}"
+            )
+            with lock:
+                statuses.append(200 if landed.endswith("/admin/policies/clause/") else 0)
+
+        def search(query):
+            status, _ = _call(_search_url(base, query))
+            page_status, _ = _call(f"{base}/search/?{urlencode({'q': query})}")
+            with lock:
+                statuses.extend([status, page_status])
+
+        with ThreadPoolExecutor(max_workers=16) as pool:
+            futures = [pool.submit(api_edit, n) for n in api_numbers]
+            futures += [pool.submit(admin_edit, item) for item in enumerate(admin_pks)]
+            futures += [pool.submit(search, q) for q in ["电子商务", "个人信息", "平台"] * 10]
+            for future in futures:
+                try:
+                    future.result()
+                except Exception as error:  # noqa: BLE001 - collected and asserted below
+                    errors.append(repr(error))
+        assert errors == []
+        assert statuses and set(statuses) == {200}
+
+        # No lost update: every marker is in the database and found by an exact search.
+        for number in api_numbers:
+            url = f"{base}/api/v1/regulations/{quote(ECOMMERCE_SLUG)}/clauses/{number}/"
+            assert _call(url)[1]["text"].endswith(f"并发接口标记{number:03d}")
+            _, found = _call(_search_url(base, f'"并发接口标记{number:03d}"'))
+            assert [r["number"] for r in found["results"]] == [number], found
+        for index in range(len(admin_pks)):
+            _, found = _call(_search_url(base, f'"并发后台标记{index:03d}"'))
+            assert found["count"] == 1, found
+    report = manage(env, "check_index").stdout.decode()
+    assert "一致" in report, report
+
+
+# ---------------------------------------------------------------- the database goes away
+
+
+@pytest.fixture
+def private_postgres():
+    server = PrivatePostgres()
+    server.start()
+    yield server
+    server.remove()
+
+
+def test_postgresql_stopped_mid_run_gives_503_and_the_site_recovers(tmp_path, private_postgres):
+    env = site_env(tmp_path, DATABASE_URL=private_postgres.url)
+    token = _prepare_site(env, tmp_path)
+    clause_page = f"/regulations/{quote(ECOMMERCE_SLUG)}/clauses/38/"
+    api_clause = f"/api/v1/regulations/{quote(ECOMMERCE_SLUG)}/clauses/38/"
+    with gunicorn(env, tmp_path, workers=1, threads=2) as base:
+        assert _call(base + clause_page)[0] == 200
+        assert _call(base + api_clause)[0] == 200
+
+        private_postgres.stop()
+        status, page = _call(base + clause_page)
+        assert status == 503 and "数据库暂时不可用" in page
+        status, body = _call(base + api_clause)
+        assert status == 503 and body["error"]["code"] == "database_unavailable"
+        status, body = _call(
+            base + api_clause, method="PATCH", body={"text": "停机时写入"}, token=token
+        )
+        assert status == 503
+        assert _call(_search_url(base, "电子商务"))[0] == 503
+
+        private_postgres.start()
+        assert _call(base + clause_page)[0] == 200
+        status, body = _call(base + api_clause)
+        assert status == 200 and "停机时写入" not in body["text"]  # nothing half-written
+        status, body = _call(
+            base + api_clause, method="PATCH", body={"text": body["text"] + "恢复后"}, token=token
+        )
+        assert status == 200 and body["text"].endswith("恢复后")
