@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install browser run serve test lint format
+.PHONY: install browser bench-tools run serve test loadtest lint format
 
 install: $(VENV)/.installed
 
@@ -23,6 +23,11 @@ browser:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 			apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; fi
 
+# The HTTP benchmarks and the load test drive gunicorn with Debian's wrk.
+bench-tools:
+	@command -v wrk >/dev/null 2>&1 || { echo "Installing Debian's wrk…"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py ingest
@@ -35,6 +40,10 @@ serve:
 
 test: install browser
 	$(PY) -m pytest
+
+LOAD_SECONDS ?= 60
+loadtest: install bench-tools
+	$(PY) benchmarks/loadtest.py --seconds $(LOAD_SECONDS) --users 50
 
 lint: install
 	$(VENV)/bin/ruff check .

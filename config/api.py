@@ -6,10 +6,11 @@ import hashlib
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
@@ -27,6 +28,24 @@ CODES = {
     429: "throttled",
     503: "unavailable",
 }
+
+
+# < > & only occur inside JSON strings, where their \u escapes mean the same: the answer echoes
+# no markup even when an error message quotes the request, whatever a client takes it for.
+_HTML_SAFE = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
+
+
+class HtmlSafeJSONRenderer(JSONRenderer):
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        rendered = super().render(data, accepted_media_type, renderer_context)
+        return rendered.decode().translate(_HTML_SAFE).encode()
+
+
+def json_error(code: str, message: str, *, status: int) -> HttpResponse:
+    """The API's error shape, for views outside DRF (unknown paths, server errors)."""
+    body = {"error": {"code": code, "message": message, "fields": {}}}
+    rendered = HtmlSafeJSONRenderer().render(body)
+    return HttpResponse(rendered, status=status, content_type="application/json")
 
 
 class ApiError(exceptions.APIException):

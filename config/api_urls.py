@@ -1,4 +1,3 @@
-from django.http import JsonResponse
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -11,6 +10,7 @@ from apps.policies.api.views import (
     RegulationListView,
 )
 from apps.search.api import SearchView
+from config.api import json_error
 
 app_name = "api"
 urlpatterns = [
@@ -33,10 +33,7 @@ urlpatterns = [
 
 def api_not_found(request, rest=""):
     """Unknown API paths answer in the API's error shape, not with an HTML page."""
-    body = {
-        "error": {"code": "not_found", "message": f"没有这个接口：{request.path}", "fields": {}}
-    }
-    return JsonResponse(body, status=404, json_dumps_params={"ensure_ascii": False})
+    return json_error("not_found", f"没有这个接口：{request.path}", status=404)
 
 
 urlpatterns.append(re_path(r"^(?P<rest>.*)$", api_not_found, name="not-found"))

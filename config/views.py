@@ -4,8 +4,10 @@ import logging
 import sys
 
 from django.db import DatabaseError, InterfaceError, OperationalError
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.template.loader import render_to_string
+
+from .api import json_error
 
 log = logging.getLogger(__name__)
 
@@ -25,11 +27,7 @@ def server_error(request):
         else (500, "server_error", "服务器出错了，请稍后再试。")
     )
     if request.path.startswith("/api/"):
-        response = JsonResponse(
-            {"error": {"code": code, "message": message, "fields": {}}},
-            status=status,
-            json_dumps_params={"ensure_ascii": False},
-        )
+        response = json_error(code, message, status=status)
     else:
         response = HttpResponse(render_to_string("500.html", {"message": message}), status=status)
     if unreachable:

@@ -1,6 +1,7 @@
 """Parameters of the regulation list, validated once for the page and the API."""
 
 from django import forms
+from django.core.validators import RegexValidator
 
 from .models import Level, Status
 
@@ -60,4 +61,9 @@ class RegulationFilterForm(forms.Form):
 
 
 class ClauseJumpForm(forms.Form):
-    n = forms.CharField(max_length=40, label="跳转到条文", strip=True)
+    n = forms.CharField(
+        max_length=40,
+        label="跳转到条文",
+        strip=True,
+        validators=[RegexValidator(r"^[^/?#]+$", "条文编号有误：不能包含 / ? #。")],
+    )

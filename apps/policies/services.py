@@ -276,13 +276,30 @@ def citations_rebuild(*, regulation_ids: Iterable[int] | None = None) -> None:
                     target_regulation_id=target,
                 )
             )
+    clause_keys = _clause_keys()
+    for row in rows:  # resolved before they are written: bulk_update would be far slower
+        if row.target_number is not None:
+            key = (row.target_regulation_id, row.target_number, row.target_suffix)
+            row.target_clause_id = clause_keys.get(key)
     for start in range(0, len(clause_ids), 900):
         Citation.objects.filter(clause_id__in=clause_ids[start : start + 900]).delete()
     Citation.objects.bulk_create(rows, batch_size=1000)
-    citations_resolve(titles=titles)
+    citations_resolve(titles=titles, clause_keys=clause_keys)
 
 
-def citations_resolve(*, titles: _TitleIndex | None = None) -> None:
+def _clause_keys() -> dict[tuple[int, int, str], int]:
+    """(regulation id, number, suffix) → clause id, for every clause."""
+    return {
+        (reg, num, suf): pk
+        for pk, reg, num, suf in Clause.objects.values_list(
+            "pk", "regulation_id", "number", "suffix"
+        )
+    }
+
+
+def citations_resolve(
+    *, titles: _TitleIndex | None = None, clause_keys: dict | None = None
+) -> None:
     """Resolve what can now be resolved: 《titles》 of regulations ingested later, then clauses."""
     titles = titles or _TitleIndex()
     changed = []
@@ -299,22 +316,16 @@ def citations_resolve(*, titles: _TitleIndex | None = None) -> None:
             citation.target_regulation_id = target
             changed.append(citation)
     Citation.objects.bulk_update(changed, ["target_regulation_id"], batch_size=1000)
-    clause_ids = {
-        (reg, num, suf): pk
-        for pk, reg, num, suf in Clause.objects.values_list(
-            "pk", "regulation_id", "number", "suffix"
+    clause_keys = clause_keys if clause_keys is not None else _clause_keys()
+    changed = [
+        Citation(pk=pk, target_clause_id=wanted)
+        for pk, regulation, number, suffix, current in Citation.objects.filter(
+            target_number__isnull=False
+        ).values_list(
+            "pk", "target_regulation_id", "target_number", "target_suffix", "target_clause_id"
         )
-    }
-    changed = []
-    for citation in Citation.objects.filter(target_number__isnull=False).only(
-        "pk", "target_regulation_id", "target_number", "target_suffix", "target_clause_id"
-    ):
-        wanted = clause_ids.get(
-            (citation.target_regulation_id, citation.target_number, citation.target_suffix)
-        )
-        if wanted != citation.target_clause_id:
-            citation.target_clause_id = wanted
-            changed.append(citation)
+        if (wanted := clause_keys.get((regulation, number, suffix))) != current
+    ]
     Citation.objects.bulk_update(changed, ["target_clause_id"], batch_size=1000)
 
 

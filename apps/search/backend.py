@@ -39,6 +39,7 @@ from whoosh.scoring import BM25F
 from .analysis import BigramAnalyzer, CharAnalyzer, WordAnalyzer, cut_words, phrase_grams
 from .fields import NO_SUFFIX
 from .query import ParsedQuery, Term, parse_query
+from .search_indexes import TYPE_REGULATION
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +106,9 @@ class ChineseWhooshBackend(WhooshSearchBackend):
             if field.field_type == "cjk_words":
                 schema.remove(name)
                 schema.add(name, TEXT(analyzer=WordAnalyzer(), phrase=False, stored=False))
+            elif field.field_type == "cjk_bigrams":
+                schema.remove(name)
+                schema.add(name, TEXT(analyzer=BigramAnalyzer(), phrase=True, stored=False))
             elif field.field_type == "cjk_chars":
                 # Bigrams with positions for phrases; single characters (no positions) beside
                 # them in "<name>1" for one-character queries. Half the cost of one mixed field.
@@ -225,7 +229,7 @@ class ChineseWhooshBackend(WhooshSearchBackend):
         # (multisegment) instead of being merged into one, which would take longer than the build.
         # A large posting pool per process avoids spilling postings to disk and reading them back.
         writer = (
-            new_index.writer(procs=procs, limitmb=1024, multisegment=True, compound=False)
+            new_index.writer(procs=procs, limitmb=2048, multisegment=True, compound=False)
             if procs > 1
             else new_index.writer(limitmb=512, compound=False)
         )
@@ -274,7 +278,7 @@ class ChineseWhooshBackend(WhooshSearchBackend):
         self._local.searcher = searcher
         return searcher
 
-    def build_query(self, parsed: ParsedQuery, searcher=None):
+    def build_query(self, parsed: ParsedQuery, searcher):
         """Whoosh query for a parsed query: exact substrings, words boosting the ranking.
 
         The word boost is left out when the query matches so many documents (应当, 规定) that
@@ -285,13 +289,13 @@ class ChineseWhooshBackend(WhooshSearchBackend):
         required = [wq.Or([self._term_query(t) for t in group]) for group in parsed.must]
         matcher = wq.And(required) if required else wq.NullQuery
         words = [w for group in parsed.must for t in group for w in cut_words(t.text)]
-        if searcher is not None and self._estimated_matches(searcher, parsed) > WORD_BOOST_LIMIT:
+        if self._estimated_matches(searcher, parsed) > WORD_BOOST_LIMIT:
             words = []
         ranked = (
             wq.AndMaybe(matcher, wq.Or([wq.Term("text", w) for w in words])) if words else (matcher)
         )
         if parsed.article:
-            article = self._article_query(parsed)
+            article = self._article_query(parsed, searcher)
             ranked = wq.Or([article, ranked]) if required else article
         if parsed.must_not:
             ranked = wq.AndNot(ranked, wq.Or([self._term_query(t) for t in parsed.must_not]))
@@ -326,18 +330,29 @@ class ChineseWhooshBackend(WhooshSearchBackend):
             return wq.NullQuery
         return alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
 
-    def _article_query(self, parsed: ParsedQuery):
+    def _article_query(self, parsed: ParsedQuery, searcher):
         ref = parsed.article
         parts = [wq.Term("number", ref.number), wq.Term("suffix", ref.suffix or NO_SUFFIX)]
         if ref.name:
-            name = ref.name.strip("《》")
-            grams = phrase_grams(name)
-            parts.append(
-                wq.Phrase("title_chars", grams)
-                if len(grams[0]) > 1
-                else wq.Term("title_chars1", grams[0])
-            )
+            slugs = self._regulations_named(searcher, ref.name.strip("《》"))
+            parts.append(wq.Or([wq.Term("regulation", slug) for slug in slugs]))
         return wq.And(parts, boost=ARTICLE_BOOST)
+
+    def _regulations_named(self, searcher, name: str) -> list[str]:
+        """Slugs of the regulations whose title or short title contains `name`.
+
+        Only regulation documents carry the titles, so clauses are found through their
+        regulation's slug instead of each repeating the title in the index.
+        """
+        grams = phrase_grams(name)
+        if len(grams) < 1 or len(grams[0]) < 2:
+            return []
+        title = (
+            wq.Phrase("title_chars", grams) if len(grams) > 1 else wq.Term("title_chars", grams[0])
+        )
+        query = wq.And([wq.Term("content_type", TYPE_REGULATION), title])
+        docnums = np.fromiter(query.docs(searcher), dtype=np.int64)
+        return self.facet_table(searcher, "regulation").values_for(docnums)
 
     def _narrow_filter(self, narrow_queries, models) -> tuple[tuple[tuple[str, str], ...], ...]:
         """Filters as groups of (field, value): any term of a group, every group."""
@@ -587,6 +602,11 @@ class _FacetTable:
         tally = np.bincount(self.codes[mask[self.docs]], minlength=len(self.values))
         found = [(self.values[i], int(tally[i])) for i in np.flatnonzero(tally)]
         return sorted(found, key=lambda kv: (-kv[1], kv[0]))
+
+    def values_for(self, docnums: np.ndarray) -> list[str]:
+        """The distinct values of these documents."""
+        codes = np.unique(self.codes[np.isin(self.docs, docnums)])
+        return [self.values[code] for code in codes]
 
     def docs_with(self, value: str) -> np.ndarray:
         code = self.code_of.get(value)

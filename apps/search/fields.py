@@ -18,6 +18,12 @@ class CharGramsField(indexes.CharField):
     field_type = "cjk_chars"
 
 
+class BigramsField(indexes.CharField):
+    """Text as bigrams only: substrings of two characters or more (regulation titles)."""
+
+    field_type = "cjk_bigrams"
+
+
 class FacetField(indexes.CharField):
     """One exact, unsplit value to filter and count by."""
 

@@ -5,7 +5,15 @@ from haystack import indexes
 from apps.documents.models import Article
 from apps.policies.models import Clause, Regulation
 
-from .fields import NO_SUFFIX, CharGramsField, FacetField, MultiFacetField, StampField, WordsField
+from .fields import (
+    NO_SUFFIX,
+    BigramsField,
+    CharGramsField,
+    FacetField,
+    MultiFacetField,
+    StampField,
+    WordsField,
+)
 
 TYPE_CLAUSE, TYPE_REGULATION, TYPE_ARTICLE = "clause", "regulation", "article"
 TYPE_LABELS = {TYPE_CLAUSE: "条文", TYPE_REGULATION: "法规", TYPE_ARTICLE: "文章"}
@@ -14,7 +22,7 @@ TYPE_LABELS = {TYPE_CLAUSE: "条文", TYPE_REGULATION: "法规", TYPE_ARTICLE: "
 class _Common(indexes.SearchIndex):
     text = WordsField(document=True)
     chars = CharGramsField()
-    title_chars = CharGramsField()  # the regulation's names, for 电子商务法第38条
+    title_chars = BigramsField()  # a regulation's names (on its own document), for 电子商务法第38条
     content_type = FacetField()
     issuer = MultiFacetField()
     level = FacetField()
@@ -38,7 +46,6 @@ def stamp_of(moment) -> int:
 def _regulation_fields(regulation: Regulation) -> dict:
     promulgated = regulation.promulgated_on
     return {
-        "title_chars": f"{regulation.title} {regulation.short_title}",
         "issuer": [body.name for body in regulation.issuers.all()],
         "level": regulation.level,
         "status": regulation.status,
@@ -61,6 +68,7 @@ class ClauseIndex(_Common, indexes.Indexable):
         data.update(
             text=obj.text,
             chars=obj.text,
+            title_chars="",
             content_type=TYPE_CLAUSE,
             number=obj.number,
             suffix=obj.suffix or NO_SUFFIX,
@@ -81,7 +89,13 @@ class RegulationIndex(_Common, indexes.Indexable):
         data.update(_regulation_fields(obj))
         body = "\n".join(filter(None, [obj.title, obj.doc_number, obj.preamble]))
         data.update(
-            text=body, chars=body, content_type=TYPE_REGULATION, number=0, suffix="", publication=""
+            text=body,
+            chars=body,
+            title_chars=f"{obj.title} {obj.short_title}",
+            content_type=TYPE_REGULATION,
+            number=0,
+            suffix="",
+            publication="",
         )
         return data
 
