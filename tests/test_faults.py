@@ -1,12 +1,16 @@
-"""Faults injected into the running system: concurrent editors, and PostgreSQL stopped mid-run.
-
-Both run gunicorn as in production (DEBUG off) on a throw-away base of two laws.
+"""Faults injected into the running system: concurrent editors, PostgreSQL stopped mid-run, and
+a load killed mid-way. Each runs real processes (gunicorn as in production, DEBUG off, or
+manage.py) on a throw-away base.
 """
 
 import html
 import json
 import re
+import sqlite3
+import subprocess
+import sys
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from http.cookiejar import CookieJar
 from urllib.error import HTTPError
@@ -202,3 +206,54 @@ def test_postgresql_stopped_mid_run_gives_503_and_the_site_recovers(tmp_path, pr
             base + api_clause, method="PATCH", body={"text": body["text"] + "恢复后"}, token=token
         )
         assert status == 200 and body["text"].endswith("恢复后")
+
+
+# ---------------------------------------------------------------- a load killed mid-way
+
+
+def test_an_ingest_killed_midway_keeps_whole_files_and_the_next_run_mends_the_index(tmp_path):
+    source = ECOMMERCE.read_text(encoding="utf-8")
+    title = source.splitlines()[0]
+    clauses = sum(
+        1 for line in source.splitlines() if re.match(r"^第[一二三四五六七八九十百]+条", line)
+    )
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for i in range(120):  # long enough a load to be killed in the middle of it
+        text = source.replace(title, f"# 中华人民共和国中断测试法{i:03d}", 1)
+        (corpus / f"中断测试法{i:03d}(2018-08-31).md").write_text(text, encoding="utf-8")
+    env = site_env(tmp_path)
+    manage(env, "migrate", "-v0")
+    load = subprocess.Popen(
+        [sys.executable, "manage.py", "ingest", "-v0", str(corpus)], cwd=ROOT, env=env
+    )
+    database = sqlite3.connect(tmp_path / "db.sqlite3", timeout=30)
+    count = "SELECT COUNT(*) FROM policies_regulation"
+    while database.execute(count).fetchone()[0] < 10:
+        assert load.poll() is None, "the load finished before it could be killed"
+        time.sleep(0.02)
+    load.kill()  # SIGKILL: no clean-up of any kind
+    load.wait()
+
+    per_regulation = database.execute(
+        "SELECT COUNT(c.id) FROM policies_regulation r "
+        "LEFT JOIN policies_clause c ON c.regulation_id = r.id GROUP BY r.id"
+    ).fetchall()
+    assert 10 <= len(per_regulation) < 120
+    assert {n for (n,) in per_regulation} == {clauses}  # every file whole, or not there at all
+    database.close()
+    drifted = subprocess.run(
+        [sys.executable, "manage.py", "check_index"], cwd=ROOT, env=env, capture_output=True
+    )
+    assert drifted.returncode == 1  # the killed load never indexed what it committed
+
+    manage(env, "ingest", "-v0", str(corpus))
+    assert "一致" in manage(env, "check_index").stdout.decode()
+    regulations = manage(env, "shell", "-v0", "-c", PRINT_COUNTS).stdout.decode().split()
+    assert regulations == ["120", str(120 * clauses)]
+
+
+PRINT_COUNTS = (
+    "from apps.policies.models import Clause, Regulation;"
+    "print(Regulation.objects.count(), Clause.objects.count())"
+)

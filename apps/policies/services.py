@@ -509,7 +509,7 @@ def corpus_ingest(
     A file that fails writes nothing and the others still go in; afterwards citations are resolved
     and version statuses refreshed. The search index is updated once, at the end, for what changed.
     """
-    from apps.search.services import index_sync_paused
+    from apps.search.services import index_reconcile, index_sync_paused
 
     report = IngestReport()
     files = corpus_files(paths)
@@ -551,6 +551,10 @@ def corpus_ingest(
         written = sum(f.clauses for f in report.files if f.outcome in ("created", "updated"))
         index_sync.rebuild = written > BULK_REINDEX_CLAUSES
         index_sync.progress = index_progress
+    if not dry_run and not transaction.get_connection().in_atomic_block:
+        # The index updates of an earlier run killed mid-way were lost with it, while the
+        # files it committed now read as unchanged: compare the index with the database.
+        index_reconcile(bulk_threshold=BULK_REINDEX_CLAUSES)
     return report
 
 

@@ -196,3 +196,15 @@ def index_repair(*, known: dict[str, int] | None = None) -> IndexDrift:
     }
     index_apply(collected)
     return drift
+
+
+def index_reconcile(*, bulk_threshold: int) -> IndexDrift:
+    """Bring the index in line with the database after a load: repair record by record, or
+    rebuild when more than `bulk_threshold` records differ (e.g. a load killed before its
+    index rebuild). Returns the drift that was found."""
+    drift = index_check()
+    if len(drift.missing) + len(drift.stale) + len(drift.orphaned) > bulk_threshold:
+        index_rebuild(procs=2)
+    elif not drift.clean:
+        index_repair()
+    return drift
