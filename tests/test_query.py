@@ -1,4 +1,4 @@
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from apps.search.analysis import BigramTokenizer, CharTokenizer, cut_words, phrase_grams
@@ -63,6 +63,8 @@ def test_article_numbers_match_both_spellings():
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=300))
+@example("[-0")  # once read back as "exclude 0"
+@example("[OR x")  # once read back as an operator
 def test_any_text_parses_and_round_trips(text):
     query = parse_query(text)
     again = parse_query(query.to_query_string())

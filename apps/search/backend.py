@@ -38,6 +38,7 @@ from whoosh.scoring import BM25F
 
 from .analysis import BigramAnalyzer, CharAnalyzer, WordAnalyzer, cut_words, phrase_grams
 from .fields import NO_SUFFIX
+from .phrase import ExactPhrase
 from .query import ParsedQuery, Term, parse_query
 from .search_indexes import TYPE_REGULATION
 
@@ -325,7 +326,7 @@ class ChineseWhooshBackend(WhooshSearchBackend):
             elif len(grams) == 1:  # two characters: one bigram, no positions to check
                 alternatives.append(wq.Term("chars", grams[0]))
             else:
-                alternatives.append(wq.Phrase("chars", grams))
+                alternatives.append(ExactPhrase("chars", grams))
         if not alternatives:
             return wq.NullQuery
         return alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
@@ -348,7 +349,9 @@ class ChineseWhooshBackend(WhooshSearchBackend):
         if len(grams) < 1 or len(grams[0]) < 2:
             return []
         title = (
-            wq.Phrase("title_chars", grams) if len(grams) > 1 else wq.Term("title_chars", grams[0])
+            ExactPhrase("title_chars", grams)
+            if len(grams) > 1
+            else wq.Term("title_chars", grams[0])
         )
         query = wq.And([wq.Term("content_type", TYPE_REGULATION), title])
         docnums = np.fromiter(query.docs(searcher), dtype=np.int64)

@@ -157,11 +157,7 @@ def parse_query(raw: str) -> ParsedQuery:
             value = _NOISE.sub(" ", value).strip()
             if not value:
                 continue
-        terms = (
-            [Term(value, exact=True)]
-            if exact
-            else [Term(w) for w in value.split() if any(ch.isalnum() for ch in w)]
-        )
+        terms = [Term(value, exact=True)] if exact else _plain_terms(value)
         if kind.startswith("not"):
             query.must_not.extend(terms)
             continue
@@ -172,6 +168,16 @@ def parse_query(raw: str) -> ParsedQuery:
                 query.must.append([term])
         pending_or = False
     return query
+
+
+def _plain_terms(value: str) -> list[Term]:
+    """Words left once punctuation is gone ('[-0' → '0'): never an operator or a leading '-',
+    which would read differently when the query is written out again."""
+    words = (w.lstrip("-") for w in value.split())
+    return [Term(w) for w in words if any(ch.isalnum() for ch in w) and w not in _OPERATORS]
+
+
+_OPERATORS = {"OR", "AND", "NOT"}
 
 
 def _article_ref(text: str) -> ArticleRef | None:
