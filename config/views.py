@@ -1,6 +1,5 @@
 """Site-wide error views."""
 
-import logging
 import sys
 
 from django.db import DatabaseError, InterfaceError, OperationalError
@@ -8,8 +7,6 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 
 from .api import json_error
-
-log = logging.getLogger(__name__)
 
 DATABASE_DOWN = "数据库暂时不可用，请稍后再试。"
 

@@ -551,9 +551,11 @@ def corpus_ingest(
         written = sum(f.clauses for f in report.files if f.outcome in ("created", "updated"))
         index_sync.rebuild = written > BULK_REINDEX_CLAUSES
         index_sync.progress = index_progress
-    if not dry_run and not transaction.get_connection().in_atomic_block:
+    in_transaction = transaction.get_connection().in_atomic_block
+    if not (dry_run or index_sync.rebuild or in_transaction):
         # The index updates of an earlier run killed mid-way were lost with it, while the
         # files it committed now read as unchanged: compare the index with the database.
+        # (A rebuild already ends with that comparison.)
         index_reconcile(bulk_threshold=BULK_REINDEX_CLAUSES)
     return report
 

@@ -289,9 +289,11 @@ class ChineseWhooshBackend(WhooshSearchBackend):
             return wq.Every()
         required = [wq.Or([self._term_query(t) for t in group]) for group in parsed.must]
         matcher = wq.And(required) if required else wq.NullQuery
-        words = [w for group in parsed.must for t in group for w in cut_words(t.text)]
-        if self._estimated_matches(searcher, parsed) > WORD_BOOST_LIMIT:
-            words = []
+        words = (
+            []
+            if self._estimated_matches(searcher, parsed) > WORD_BOOST_LIMIT
+            else [w for group in parsed.must for t in group for w in cut_words(t.text)]
+        )
         ranked = (
             wq.AndMaybe(matcher, wq.Or([wq.Term("text", w) for w in words])) if words else (matcher)
         )
@@ -346,7 +348,7 @@ class ChineseWhooshBackend(WhooshSearchBackend):
         regulation's slug instead of each repeating the title in the index.
         """
         grams = phrase_grams(name)
-        if len(grams) < 1 or len(grams[0]) < 2:
+        if not grams or len(grams[0]) < 2:
             return []
         title = (
             ExactPhrase("title_chars", grams)
