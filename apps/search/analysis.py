@@ -1,7 +1,8 @@
-"""Whoosh analyzers: jieba words for ranking, characters and character bigrams for matching."""
+"""Whoosh analyzers: jieba words for ranking, character bigrams for regulation titles."""
 
 from __future__ import annotations
 
+import re
 import threading
 from pathlib import Path
 
@@ -38,8 +39,11 @@ def cut_words(text: str) -> list[str]:
     return [w for w in jieba_tokenizer().cut(fold(text), HMM=False) if w.strip() and _is_word(w)]
 
 
+_WORD_CHARACTER = re.compile(r"[^\W_]")  # a letter or digit of any script
+
+
 def _is_word(piece: str) -> bool:
-    return any(ch.isalnum() for ch in piece)
+    return _WORD_CHARACTER.search(piece) is not None
 
 
 class _FoldingTokenizer(Tokenizer):
@@ -115,21 +119,9 @@ class BigramTokenizer(_FoldingTokenizer):
             yield i, first + second, start, end + 1
 
 
-class CharTokenizer(_FoldingTokenizer):
-    """Single characters, for one-character queries (no positions are needed)."""
-
-    def pieces(self, value):
-        for i, (start, char) in enumerate(_compact(value)):
-            yield i, char, start, start + 1
-
-
 def WordAnalyzer():  # noqa: N802 - Whoosh's analyzer factories are named like classes
     return JiebaTokenizer()
 
 
 def BigramAnalyzer():  # noqa: N802
     return BigramTokenizer()
-
-
-def CharAnalyzer():  # noqa: N802
-    return CharTokenizer()

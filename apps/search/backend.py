@@ -1,8 +1,10 @@
 """A haystack backend on Whoosh that searches Chinese the way a lawyer expects.
 
-Each document has a jieba-word field (ranking) and a character+bigram field (matching): a query
-word matches when its bigrams appear at consecutive positions, i.e. exactly as a substring, however
-jieba would cut it. Facet values are exact, unsplit ID fields counted from per-searcher caches.
+A query word matches wherever it occurs as a substring, however jieba would cut the text: the
+matching is done by `apps.search.exact` (numpy over every document's folded text, kept beside the
+Whoosh files), and scored by how often the word occurs (BM25). Whoosh holds the documents, their
+jieba words (which lift whole-word matches in the ranking), facets, dates and article numbers.
+Facet values are exact, unsplit ID fields counted from per-generation numpy tables.
 The query string is read by `apps.search.query`, the same parser the selector uses.
 """
 
@@ -30,23 +32,26 @@ from haystack.utils import get_identifier, get_model_ct
 from haystack.utils.app_loading import haystack_get_model
 from whoosh import index
 from whoosh import query as wq
-from whoosh.collectors import FilterCollector, SortingCollector, TopCollector
-from whoosh.fields import DATETIME, KEYWORD, NUMERIC, TEXT
+from whoosh.collectors import TopCollector
+from whoosh.columns import NumericColumn
+from whoosh.fields import COLUMN, KEYWORD, STORED, TEXT
 from whoosh.fields import ID as WHOOSH_ID
 from whoosh.filedb.filestore import FileStorage
+from whoosh.matching import ListMatcher, NullMatcher
 from whoosh.scoring import BM25F
 
-from .analysis import BigramAnalyzer, CharAnalyzer, WordAnalyzer, cut_words, phrase_grams
+from .analysis import BigramAnalyzer, WordAnalyzer, cut_words, phrase_grams
+from .exact import Texts, compact, count_in
 from .fields import NO_SUFFIX
 from .phrase import ExactPhrase
-from .query import ParsedQuery, Term, parse_query
+from .query import ParsedQuery, parse_query
 from .search_indexes import TYPE_REGULATION
 
 log = logging.getLogger(__name__)
 
 WRITE_LOCK_TIMEOUT = float(os.environ.get("SEARCH_WRITE_LOCK_TIMEOUT", "60"))
 ARTICLE_BOOST = 50.0
-WORD_BOOST_LIMIT = 3000  # estimated matches above which words no longer boost the ranking
+RERANK_DEPTH = 100  # the best matches by occurrences that their jieba words then rank again
 
 _NARROW_RE = re.compile(r'^(?P<field>\w+):"(?P<value>(?:[^"\\]|\\.)*)"$')
 
@@ -64,6 +69,8 @@ class ChineseWhooshBackend(WhooshSearchBackend):
         self._results: OrderedDict = OrderedDict()
         self._segment_tables: dict = {}
         self._opened_inode = None
+        self.exact_field: str | None = None  # the field matched by apps.search.exact
+        self._bases: dict = {}
 
     # ------------------------------------------------------------ opening
 
@@ -102,6 +109,9 @@ class ChineseWhooshBackend(WhooshSearchBackend):
 
     def build_schema(self, fields):
         content_field, schema = super().build_schema(fields)
+        # Document ids also as a column: docnum → id for a whole index in one read.
+        schema.remove(ID)
+        schema.add(ID, WHOOSH_ID(stored=True, unique=True, sortable=True))
         for field in fields.values():
             name = field.index_fieldname
             if field.field_type == "cjk_words":
@@ -111,26 +121,20 @@ class ChineseWhooshBackend(WhooshSearchBackend):
                 schema.remove(name)
                 schema.add(name, TEXT(analyzer=BigramAnalyzer(), phrase=True, stored=False))
             elif field.field_type == "cjk_chars":
-                # Bigrams with positions for phrases; single characters (no positions) beside
-                # them in "<name>1" for one-character queries. Half the cost of one mixed field.
-                schema.remove(name)
-                schema.add(name, TEXT(analyzer=BigramAnalyzer(), phrase=True, stored=False))
-                schema.add(name + "1", TEXT(analyzer=CharAnalyzer(), phrase=False, stored=False))
+                schema.remove(name)  # matched by apps.search.exact, not by Whoosh postings
+                self.exact_field = name
             elif field.field_type == "facet":
                 schema.remove(name)
                 schema.add(name, WHOOSH_ID(stored=False))
             elif field.field_type == "multi_facet":
                 schema.remove(name)
                 schema.add(name, KEYWORD(stored=False, commas=True, lowercase=False))
-            elif field.field_type == "integer":
+            elif field.field_type == "stamp":  # read back to find drift, never searched
                 schema.remove(name)
-                schema.add(name, NUMERIC(numtype=int, stored=False))
-            elif field.field_type == "stamp":
+                schema.add(name, STORED())
+            elif field.field_type in ("date", "datetime"):  # sorted by, never searched
                 schema.remove(name)
-                schema.add(name, NUMERIC(numtype=int, bits=64, stored=True))
-            elif field.field_type in ("date", "datetime"):
-                schema.remove(name)
-                schema.add(name, DATETIME(stored=False, sortable=True))
+                schema.add(name, COLUMN(NumericColumn("i", default=0)))
         return content_field, schema
 
     # ------------------------------------------------------------ writing
@@ -146,27 +150,31 @@ class ChineseWhooshBackend(WhooshSearchBackend):
         except SkipDocument:
             return None
         doc.pop("boost", None)
-        for name in [k for k in doc if k + "1" in self.schema]:
-            doc[name + "1"] = doc[name]  # the single-character twin of a character field
         for key, value in list(doc.items()):
             if isinstance(value, (list, tuple)):
                 doc[key] = ",".join(str(v).replace(",", " ") for v in value)
-            elif isinstance(value, date) and not isinstance(value, datetime):
-                doc[key] = datetime(value.year, value.month, value.day)
-            elif value is None:
+            elif isinstance(value, date):  # a day number: a sortable column value
+                doc[key] = value.toordinal()
+            elif value is None or value == "":  # nothing to index (a clause has no title)
                 del doc[key]
             elif not isinstance(value, (int, float, datetime)):
                 doc[key] = force_str(value)
         return doc
+
+    def _exact_text(self, doc: dict) -> str:
+        """Take the exactly-matched text out of a document (Whoosh does not index it)."""
+        return compact(doc.pop(self.exact_field, "") or "") if self.exact_field else ""
 
     def update(self, index, iterable, commit=True):
         self._ensure_current()
         docs = [doc for obj in iterable if (doc := self._document(index, obj))]
         if not docs:
             return
+        texts = {doc[ID]: self._exact_text(doc) for doc in docs}
         self.index = self.index.refresh()
         writer = self._writer()
         try:
+            Texts.apply(self.path, texts)  # under the write lock, before Whoosh commits
             for doc in docs:
                 writer.update_document(**doc)
         except Exception:
@@ -185,6 +193,7 @@ class ChineseWhooshBackend(WhooshSearchBackend):
         self.index = self.index.refresh()
         writer = self._writer()
         try:
+            Texts.apply(self.path, dict.fromkeys(identifiers))
             for identifier in identifiers:
                 writer.delete_by_term(ID, identifier)
         except Exception:
@@ -234,14 +243,21 @@ class ChineseWhooshBackend(WhooshSearchBackend):
             if procs > 1
             else new_index.writer(limitmb=512, compound=False)
         )
+        texts = []
         try:
             for doc in documents:
+                texts.append((doc[ID], self._exact_text(doc)))
                 writer.add_document(**doc)
         except BaseException:
             writer.cancel()
             shutil.rmtree(folder, ignore_errors=True)
             raise
-        writer.commit()
+        try:
+            writer.commit()
+            Texts.build(folder, texts)
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
         return folder
 
     def swap_in(self, folder: str) -> None:
@@ -279,67 +295,52 @@ class ChineseWhooshBackend(WhooshSearchBackend):
         self._local.searcher = searcher
         return searcher
 
-    def build_query(self, parsed: ParsedQuery, searcher):
-        """Whoosh query for a parsed query: exact substrings, words boosting the ranking.
+    def _hits(self, searcher, parsed: ParsedQuery) -> _Hits:
+        """Every document the query matches, with its BM25 score over exact occurrences.
 
-        The word boost is left out when the query matches so many documents (应当, 规定) that
-        scoring the words too would double the cost for no visible gain in the order.
+        Terms of a group are alternatives, groups are all required; an article reference adds
+        its clause (first, by its boost) to what the words match, or is the whole query.
         """
-        if parsed.is_empty:
-            return wq.Every()
-        required = [wq.Or([self._term_query(t) for t in group]) for group in parsed.must]
-        matcher = wq.And(required) if required else wq.NullQuery
-        words = (
-            []
-            if self._estimated_matches(searcher, parsed) > WORD_BOOST_LIMIT
-            else [w for group in parsed.must for t in group for w in cut_words(t.text)]
-        )
-        ranked = (
-            wq.AndMaybe(matcher, wq.Or([wq.Term("text", w) for w in words])) if words else (matcher)
-        )
-        if parsed.article:
-            article = self._article_query(parsed, searcher)
-            ranked = wq.Or([article, ranked]) if required else article
-        if parsed.must_not:
-            ranked = wq.AndNot(ranked, wq.Or([self._term_query(t) for t in parsed.must_not]))
-        return ranked
-
-    def _estimated_matches(self, searcher, parsed: ParsedQuery) -> int:
-        """At most how many documents the required terms match, read from term frequencies."""
-        estimate = None
+        view = self._exact_view(searcher)
+        hits = None
         for group in parsed.must:
-            group_total = 0
-            for term in group:
-                for variant in term.variants():
-                    grams = phrase_grams(variant)
-                    field = "chars1" if grams and len(grams[0]) == 1 else "chars"
-                    group_total += min((searcher.doc_frequency(field, g) for g in grams), default=0)
-            estimate = group_total if estimate is None else min(estimate, group_total)
-        return estimate or 0
+            either = _Hits.union([view.hits(v) for term in group for v in term.variants()])
+            hits = either if hits is None else hits.intersect(either)
+        if parsed.article:
+            docnums = self._article_docs(parsed, searcher)
+            article = _Hits(docnums, np.full(len(docnums), ARTICLE_BOOST))
+            hits = article if hits is None else _Hits.union([article, hits])
+        if parsed.must_not:
+            hits = hits.without(
+                _Hits.union([view.hits(v) for t in parsed.must_not for v in t.variants()])
+            )
+        return hits
 
-    def _term_query(self, term: Term):
-        alternatives = []
-        for variant in term.variants():
-            grams = phrase_grams(variant)
-            if not grams:
-                continue
-            if len(grams[0]) == 1:
-                alternatives.append(wq.Term("chars1", grams[0]))
-            elif len(grams) == 1:  # two characters: one bigram, no positions to check
-                alternatives.append(wq.Term("chars", grams[0]))
-            else:
-                alternatives.append(ExactPhrase("chars", grams))
-        if not alternatives:
-            return wq.NullQuery
-        return alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
+    def _exact_view(self, searcher) -> _ExactView:
+        """The exact-match texts of this index generation, addressed by docnum."""
+        stamp = Texts.manifest_stamp(self.path)
 
-    def _article_query(self, parsed: ParsedQuery, searcher):
+        def build():
+            ids = list(searcher.reader().column_reader(ID))
+            docnum_of = {ids[docnum]: docnum for docnum in self.live_docs(searcher).tolist()}
+            return _ExactView(Texts(self.path), docnum_of, doc_count=len(docnum_of))
+
+        return self._cached(searcher, ("exact", stamp), build)
+
+    def _article_docs(self, parsed: ParsedQuery, searcher) -> np.ndarray:
+        """Live docnums of the clause an article reference names (in any regulation if unnamed)."""
         ref = parsed.article
-        parts = [wq.Term("number", ref.number), wq.Term("suffix", ref.suffix or NO_SUFFIX)]
+        docs = np.intersect1d(
+            self.facet_table(searcher, "number").docs_with(str(ref.number)),
+            self.facet_table(searcher, "suffix").docs_with(ref.suffix or NO_SUFFIX),
+        )
         if ref.name:
+            regulations = self.facet_table(searcher, "regulation")
             slugs = self._regulations_named(searcher, ref.name.strip("《》"))
-            parts.append(wq.Or([wq.Term("regulation", slug) for slug in slugs]))
-        return wq.And(parts, boost=ARTICLE_BOOST)
+            docs = np.intersect1d(
+                docs, np.concatenate([_NO_DOCS, *(regulations.docs_with(s) for s in slugs)])
+            )
+        return np.intersect1d(docs, self.live_docs(searcher))
 
     def _regulations_named(self, searcher, name: str) -> list[str]:
         """Slugs of the regulations whose title or short title contains `name`.
@@ -420,33 +421,29 @@ class ChineseWhooshBackend(WhooshSearchBackend):
 
         return self._cached(searcher, ("live",), build)
 
-    def _allowed(self, searcher, filters) -> tuple[np.ndarray, set[int]]:
-        """The live docnums that pass every filter group (as an array and as a set)."""
+    def _allowed(self, searcher, filters) -> tuple[np.ndarray, np.ndarray]:
+        """The live docnums that pass every filter group (ascending, and as a mask)."""
 
         def build():
             allowed = self.live_docs(searcher)
             for group in filters:
                 either = [self.facet_table(searcher, f).docs_with(v) for f, v in group]
                 allowed = np.intersect1d(allowed, np.concatenate(either))
-            return allowed, set(allowed.tolist())
+            mask = np.zeros(searcher.doc_count_all(), dtype=bool)
+            mask[allowed] = True
+            return allowed, mask
 
         return self._cached(searcher, ("filter", filters), build)
 
-    def _matches(self, searcher, whoosh_query, filters, sortedby, reverse, limit) -> _Matches:
+    def _matches(self, searcher, parsed, filters, sortedby, reverse, limit) -> _Matches:
         """The matches of a query, from the per-generation cache when it holds enough of them."""
-        key = (
-            *self._generation(searcher),
-            repr(whoosh_query),
-            filters,
-            sortedby,
-            reverse,
-        )
+        key = (*self._generation(searcher), repr(parsed), filters, sortedby, reverse)
         with self._facet_lock:
             matches = self._results.get(key)
             if matches is not None:
                 self._results.move_to_end(key)
         if matches is None or (not matches.complete and len(matches.ranked) < limit):
-            matches = self._run(searcher, whoosh_query, filters, sortedby, reverse, limit)
+            matches = self._run(searcher, parsed, filters, sortedby, reverse, limit)
             with self._facet_lock:
                 self._results[key] = matches
                 while len(self._results) > RESULT_CACHE_SIZE:
@@ -458,31 +455,56 @@ class ChineseWhooshBackend(WhooshSearchBackend):
         with self._facet_lock:
             self._results.clear()
 
-    def _run(self, searcher, whoosh_query, filters, sortedby, reverse, limit) -> _Matches:
+    def _run(self, searcher, parsed, filters, sortedby, reverse, limit) -> _Matches:
         limit = max(limit, KEEP_RANKED)
-        allowed, allowed_set = self._allowed(searcher, filters) if filters else (None, None)
-        if allowed is not None and not len(allowed):
-            return _Matches([], allowed, complete=True)  # an empty set reads as "no filter"
-        if isinstance(whoosh_query, wq.Every) and not sortedby:
-            # Browsing by facets: every (allowed) document in index order, nothing to score.
+        allowed, mask = self._allowed(searcher, filters) if filters else (None, None)
+        if parsed.is_empty:
             docnums = allowed if allowed is not None else self.live_docs(searcher)
-            ranked = [(int(d), 0.0) for d in docnums[:limit]]
-            return _Matches(ranked, docnums, complete=len(ranked) == len(docnums))
-        # One pass over the matches gives the top, the count and the docnums for facets
-        # (Whoosh's default collector would run the query again for each of the last two).
-        if sortedby:
-            collector = SortingCollector(sortedby, limit=limit, reverse=reverse)
+            if not sortedby:  # browsing by facets: documents in index order, nothing to score
+                ranked = [(int(d), 0.0) for d in docnums[:limit]]
+                return _Matches(ranked, docnums, complete=len(ranked) == len(docnums))
+            hits = _Hits(docnums, np.zeros(len(docnums)))
         else:
-            collector = _TopAndAllCollector(limit=limit, usequality=False)
-        if allowed_set is not None:
-            collector = FilterCollector(collector, allow=allowed_set)
+            hits = self._hits(searcher, parsed)
+            if mask is not None:
+                hits = hits.within(mask)
+        if sortedby:
+            keys = self._sort_keys(searcher, sortedby)[hits.docnums]
+            best = np.lexsort((hits.docnums, -keys if reverse else keys))[:limit]
+        else:
+            best = np.lexsort((hits.docnums, -hits.scores))[: max(limit, RERANK_DEPTH)]
+        ranked = [(int(hits.docnums[i]), float(hits.scores[i])) for i in best]
+        words = [w for group in parsed.must for t in group for w in cut_words(t.text)]
+        if words and not sortedby:
+            # The best by occurrences again, with their whole jieba words added: 个人信息 as a
+            # word goes before 个人信息 spread over two words (个人信息息).
+            head = np.sort(best)
+            boosted = wq.AndMaybe(
+                _DocSet(_Hits(hits.docnums[head], hits.scores[head])),
+                wq.Or([wq.Term("text", w) for w in words]),
+            )
+            ranked = self._collect(searcher, boosted, TopCollector(limit=limit, usequality=False))
+        ranked = ranked[:limit]
+        return _Matches(ranked, hits.docnums, complete=len(ranked) == len(hits.docnums))
+
+    def _sort_keys(self, searcher, field: str) -> np.ndarray:
+        """Every document's value of a sortable column, by docnum."""
+
+        def build():
+            reader = searcher.reader()
+            if not reader.has_column(field):
+                raise ValueError(f"cannot sort by {field!r}")
+            return np.fromiter(reader.column_reader(field), np.int64, reader.doc_count_all())
+
+        return self._cached(searcher, ("column", field), build)
+
+    @staticmethod
+    def _collect(searcher, whoosh_query, collector) -> list[tuple[int, float]]:
         searcher.search_with_collector(whoosh_query, collector)
         results = collector.results()
-        ranked = [
+        return [
             (results.docnum(i), results.score(i) or 0.0) for i in range(results.scored_length())
         ]
-        docnums = np.fromiter(sorted(collector.all_ids()), dtype=np.int64)
-        return _Matches(ranked, docnums, complete=len(ranked) == len(docnums))
 
     def search(
         self,
@@ -510,7 +532,6 @@ class ChineseWhooshBackend(WhooshSearchBackend):
         except Exception as error:  # missing or corrupt index files
             raise SearchUnavailable(str(error)) from error
         parsed = parse_query(force_str(query_string or "").replace("*", " "))
-        whoosh_query = self.build_query(parsed, searcher)
         filters = self._narrow_filter(narrow_queries, models)
         end_offset = end_offset if end_offset is not None else start_offset + 20
         sortedby, reverse = None, False
@@ -520,7 +541,7 @@ class ChineseWhooshBackend(WhooshSearchBackend):
             sortedby = field.lstrip("-")
         try:
             matches = self._matches(
-                searcher, whoosh_query, filters, sortedby, reverse, max(end_offset, 1)
+                searcher, parsed, filters, sortedby, reverse, max(end_offset, 1)
             )
             facet_counts = {
                 field: self._facet_counts(searcher, matches, field) for field in facets or ()
@@ -618,15 +639,124 @@ class _FacetTable:
         return self.docs[self.codes == code] if code is not None else self.docs[:0]
 
 
-class _TopAndAllCollector(TopCollector):
-    """The top N by score, and every matching docnum (for counting and facets) in one pass."""
+@dataclass(eq=False)
+class _Hits:
+    """Matched documents: docnums ascending and unique, a score for each."""
 
-    def _collect(self, global_docnum, score):
-        self.docset.add(global_docnum)
-        return super()._collect(global_docnum, score)
+    docnums: np.ndarray
+    scores: np.ndarray
 
-    def all_ids(self):
-        return self.docset
+    @classmethod
+    def union(cls, parts: list[_Hits]) -> _Hits:
+        """Documents in any part, their scores summed."""
+        if len(parts) == 1:
+            return parts[0]
+        docnums = np.concatenate([p.docnums for p in parts]) if parts else _NO_DOCS
+        scores = np.concatenate([p.scores for p in parts]) if parts else _NO_SCORES
+        unique, inverse = np.unique(docnums, return_inverse=True)
+        return cls(unique, np.bincount(inverse, weights=scores, minlength=len(unique)))
+
+    def intersect(self, other: _Hits) -> _Hits:
+        common, mine, theirs = np.intersect1d(
+            self.docnums, other.docnums, assume_unique=True, return_indices=True
+        )
+        return _Hits(common, self.scores[mine] + other.scores[theirs])
+
+    def without(self, other: _Hits) -> _Hits:
+        keep = ~np.isin(self.docnums, other.docnums, assume_unique=True)
+        return _Hits(self.docnums[keep], self.scores[keep])
+
+    def within(self, mask: np.ndarray) -> _Hits:
+        keep = mask[self.docnums]
+        return _Hits(self.docnums[keep], self.scores[keep])
+
+
+_NO_DOCS = np.empty(0, dtype=np.int64)
+_NO_SCORES = np.empty(0, dtype=np.float64)
+
+
+class _ExactView:
+    """The exact-match texts (base and delta) addressed by the docnums of one index generation."""
+
+    K1, B = 1.2, 0.75  # BM25, as Whoosh's defaults
+
+    def __init__(self, texts: Texts, docnum_of: dict[str, int], *, doc_count: int):
+        self.base = texts.base
+        lengths = []
+        if self.base is not None:
+            # A document changed since the base was built is read from the delta only.
+            self.base_docnums = np.array(
+                [-1 if i in texts.delta else docnum_of.get(i, -1) for i in self.base.ids],
+                dtype=np.int64,
+            )
+            self.base_lengths = np.asarray(self.base.lengths)
+            lengths.append(self.base_lengths[self.base_docnums >= 0])
+        self.delta = [
+            (docnum_of[i], text)
+            for i, text in texts.delta.items()
+            if text is not None and i in docnum_of
+        ]
+        lengths.append(np.array([len(text) for _, text in self.delta], dtype=np.int64))
+        lengths = np.concatenate(lengths)
+        self.average_length = float(lengths.mean()) if len(lengths) else 1.0
+        self.doc_count = doc_count
+
+    def hits(self, word: str) -> _Hits:
+        """The documents holding `word` exactly, scored by BM25 over its occurrences."""
+        needle = compact(word)
+        if not needle:
+            return _Hits(_NO_DOCS, _NO_SCORES)
+        docnums, counts, lengths = [_NO_DOCS], [_NO_DOCS], [_NO_DOCS]
+        if self.base is not None:
+            found, found_counts = self.base.find(needle)
+            found_docnums = self.base_docnums[found]
+            keep = found_docnums >= 0
+            docnums.append(found_docnums[keep])
+            counts.append(found_counts[keep])
+            lengths.append(self.base_lengths[found[keep]])
+        changed = [(d, text) for d, text in self.delta if needle in text]
+        if changed:
+            docnums.append(np.array([d for d, _ in changed], dtype=np.int64))
+            counts.append(np.array([count_in(t, needle) for _, t in changed], dtype=np.int64))
+            lengths.append(np.array([len(t) for _, t in changed], dtype=np.int64))
+        docnums, counts, lengths = (np.concatenate(parts) for parts in (docnums, counts, lengths))
+        order = np.argsort(docnums)
+        docnums, counts, lengths = docnums[order], counts[order], lengths[order]
+        matched = len(docnums)
+        idf = np.log(1 + (self.doc_count - matched + 0.5) / (matched + 0.5))
+        norm = self.K1 * (1 - self.B + self.B * lengths / self.average_length)
+        return _Hits(docnums, idf * counts * (self.K1 + 1) / (counts + norm))
+
+
+class _DocSet(wq.Query):
+    """Documents already matched (global docnums and scores) as a Whoosh query, so that Whoosh
+    can sort them by a field or add the scores of their jieba words."""
+
+    def __init__(self, hits: _Hits):
+        self.hits = hits
+
+    def __eq__(self, other):
+        return other.__class__ is self.__class__ and other.hits is self.hits
+
+    def __hash__(self):
+        return id(self.hits)
+
+    def __repr__(self):
+        return f"_DocSet({len(self.hits.docnums)} documents)"
+
+    def estimate_size(self, ixreader):
+        return len(self.hits.docnums)
+
+    def matcher(self, searcher, context=None):
+        parent = searcher.parent() if searcher.parent else None
+        offset = parent._offset_for_subsearcher(searcher) if parent else 0
+        docnums = self.hits.docnums
+        low, high = np.searchsorted(docnums, [offset, offset + searcher.doc_count_all()])
+        if low == high:
+            return NullMatcher()
+        return ListMatcher(
+            (docnums[low:high] - offset).tolist(), weights=self.hits.scores[low:high].tolist()
+        )
 
 
 class ChineseWhooshEngine(BaseEngine):

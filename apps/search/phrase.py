@@ -13,13 +13,7 @@ from whoosh import query as wq
 from whoosh.matching import IntersectionMatcher, NullMatcher
 from whoosh.matching.wrappers import WrappingMatcher
 
-
-def covering_offsets(count: int) -> list[int]:
-    """Offsets of the bigrams (of `count` consecutive ones) that spell the whole text."""
-    offsets = list(range(0, count, 2))
-    if offsets[-1] != count - 1:
-        offsets.append(count - 1)
-    return offsets
+from .exact import covering_offsets
 
 
 class ExactPhrase(wq.Phrase):

@@ -30,7 +30,7 @@ class _Common(indexes.SearchIndex):
     year = FacetField()
     publication = FacetField()
     regulation = FacetField()  # slug, for "search within this regulation"
-    number = indexes.IntegerField()
+    number = FacetField()  # clause number, for 第38条 (a term: never compared as a number)
     suffix = FacetField()
     date = indexes.DateField(null=True)
     stamp = StampField()
@@ -70,7 +70,7 @@ class ClauseIndex(_Common, indexes.Indexable):
             chars=obj.text,
             title_chars="",
             content_type=TYPE_CLAUSE,
-            number=obj.number,
+            number=str(obj.number),
             suffix=obj.suffix or NO_SUFFIX,
             publication="",
         )
@@ -93,7 +93,7 @@ class RegulationIndex(_Common, indexes.Indexable):
             chars=body,
             title_chars=f"{obj.title} {obj.short_title}",
             content_type=TYPE_REGULATION,
-            number=0,
+            number="0",
             suffix="",
             publication="",
         )
@@ -122,7 +122,7 @@ class ArticleIndex(_Common, indexes.Indexable):
             year=str(published.year) if published else "",
             publication=str(obj.publication),
             regulation="",
-            number=0,
+            number="0",
             suffix="",
             date=published,
         )

@@ -1,0 +1,134 @@
+"""Exact substring matching (apps.search.exact): the numpy base, the delta, and the engine on top."""
+
+import random
+import tempfile
+from pathlib import Path
+
+import pytest
+from haystack import connections
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from apps.policies.models import Clause
+from apps.search import exact
+from apps.search import services as index_services
+from apps.search.exact import Base, Texts, compact, count_in
+from apps.search.selectors import search_documents
+
+# A small alphabet: needles occur often, overlap, and sit at the edges of documents.
+ALPHABET = st.sampled_from(list("法律条款第一二𠀀a"))
+texts_strategy = st.lists(st.text(ALPHABET, max_size=30), min_size=1, max_size=12)
+needle_strategy = st.text(ALPHABET, min_size=1, max_size=5)
+
+
+def _brute_force(texts: list[str], needle: str) -> list[tuple[int, int]]:
+    return [(i, count_in(t, needle)) for i, t in enumerate(texts) if needle in t]
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts_strategy, st.lists(needle_strategy, min_size=1, max_size=6))
+def test_base_finds_every_occurrence_of_every_substring(texts, needles):
+    with tempfile.TemporaryDirectory() as folder:
+        Base.write(Path(folder) / "base", [str(i) for i in range(len(texts))], texts)
+        base = Base(Path(folder) / "base")
+        for needle in needles + [t[1:4] for t in texts if len(t) > 3]:
+            documents, counts = base.find(needle)
+            assert list(zip(documents.tolist(), counts.tolist(), strict=True)) == _brute_force(
+                texts, needle
+            ), needle
+        assert [text for _, text in base.texts()] == texts
+        assert base.lengths.tolist() == [len(t) for t in texts]
+
+
+def test_no_match_spans_two_documents_and_empty_needles_match_nothing(tmp_path):
+    Base.write(tmp_path / "base", ["a", "b"], ["电子商", "务法"])
+    base = Base(tmp_path / "base")
+    assert not len(base.find("商务")[0])
+    assert not len(base.find("")[0])
+    assert base.find("务")[0].tolist() == [1]
+    assert base.find("商")[0].tolist() == [0]  # the last character of a document
+
+
+def test_compact_folds_and_drops_spaces():
+    assert compact("電子 商務\u3000法") == "电子商务法"
+    assert count_in("aaaa", "aa") == 3
+
+
+def _effective(folder) -> dict:
+    texts = Texts(folder)
+    current = dict(texts.base.texts()) if texts.base else {}
+    current.update(texts.delta)
+    return {i: t for i, t in current.items() if t is not None}
+
+
+def test_delta_records_changes_and_folds_into_a_new_base(tmp_path, monkeypatch):
+    monkeypatch.setattr(exact, "DELTA_LIMIT", 3)
+    Texts.build(tmp_path, [("a", "甲乙"), ("b", "丙丁"), ("c", "戊")])
+    first_base = Texts(tmp_path).base.folder
+    Texts.apply(tmp_path, {"a": "甲乙丙", "d": "新"})
+    Texts.apply(tmp_path, {"b": None})
+    assert Texts(tmp_path).base.folder == first_base  # three changes: still a delta
+    assert _effective(tmp_path) == {"a": "甲乙丙", "c": "戊", "d": "新"}
+    Texts.apply(tmp_path, {"e": "己"})  # the fourth: folded into a new base
+    texts = Texts(tmp_path)
+    assert texts.delta == {} and texts.base.folder != first_base
+    assert not first_base.exists()
+    assert _effective(tmp_path) == {"a": "甲乙丙", "c": "戊", "d": "新", "e": "己"}
+
+
+def test_a_folder_without_a_base_is_searched_through_its_delta(tmp_path):
+    assert Texts(tmp_path).base is None and _effective(tmp_path) == {}
+    Texts.apply(tmp_path, {"x": "电子商务"})
+    assert _effective(tmp_path) == {"x": "电子商务"}
+
+
+# ---------------------------------------------------------------- through the search engine
+
+
+def _expected_count(texts: dict[int, str], needle: str) -> int:
+    return sum(compact(needle) in compact(text) for text in texts.values())
+
+
+def _searched_count(needle: str) -> int:
+    return search_documents(query=f'"{needle}"', filters={"type": "clause"}).count
+
+
+@pytest.mark.django_db
+def test_engine_agrees_with_the_database_on_a_base_a_delta_and_after_folding(monkeypatch):
+    index_services.index_rebuild()
+    backend = connections["default"].get_backend()
+    clause_index = connections["default"].get_unified_index().get_index(Clause)
+    texts = dict(Clause.objects.values_list("pk", "text"))
+    rng = random.Random(11)
+    needles = ["电子商务", "的", "应当", "平台内经营者", "甲乙丙丁戊"]
+    for text in rng.sample(sorted(texts.values()), 30):
+        start = rng.randrange(0, max(1, len(text) - 6))
+        needles.append(text[start : start + rng.randint(1, 6)])
+    # 第…条 is also read as an article reference (its clause is added): not a plain substring.
+    needles = [n for n in needles if n.strip() and "条" not in n and '"' not in n]
+
+    def agree():
+        for needle in needles:
+            assert _searched_count(needle) == _expected_count(texts, needle), needle
+
+    agree()  # the base only
+    edited = list(Clause.objects.order_by("pk")[:4])
+    originals = {clause.pk: clause.text for clause in edited}
+    try:
+        for clause in edited[:2]:
+            clause.text = "甲乙丙丁戊" + clause.text[5:]
+            texts[clause.pk] = clause.text
+        backend.update(clause_index, edited[:2])
+        agree()  # base and delta
+        monkeypatch.setattr(exact, "DELTA_LIMIT", 3)
+        for clause in edited[2:]:
+            clause.text = clause.text + "甲乙丙丁戊"
+            texts[clause.pk] = clause.text
+        backend.update(clause_index, edited[2:])
+        assert Texts(backend.path).delta == {}  # folded into a new base
+        agree()
+    finally:
+        for clause in edited:
+            clause.text = originals[clause.pk]
+        backend.update(clause_index, edited)
+    assert index_services.index_check().clean
