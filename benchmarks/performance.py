@@ -156,8 +156,8 @@ def sample_pages(count: int, seed: int = 2026) -> dict[str, list[str]]:
 
 
 def index_size_mb(index_path: str) -> float:
-    folder = Path(os.path.realpath(index_path))
-    return round(sum(f.stat().st_size for f in folder.iterdir() if f.is_file()) / 2**20, 1)
+    folder = Path(os.path.realpath(index_path))  # Whoosh's files and the exact-match base
+    return round(sum(f.stat().st_size for f in folder.rglob("*") if f.is_file()) / 2**20, 1)
 
 
 # ---------------------------------------------------------------- HTTP under gunicorn + wrk

@@ -1,4 +1,4 @@
-"""Exact substring matching (apps.search.exact): the numpy base, the delta, and the engine on top."""
+"""Exact substring matching (apps.search.exact): numpy base, delta, and the engine on top."""
 
 import random
 import tempfile

@@ -133,3 +133,26 @@ def test_corrupt_index_gives_503_and_rebuild_mends_it(index_path_swapped, tmp_pa
     index_services.index_rebuild()
     assert search_documents(query="电子商务").count > 0
     assert index_services.index_check().clean
+
+
+@pytest.mark.parametrize("damage", ["manifest", "base", "no manifest"])
+def test_damaged_exact_match_files_give_503_and_rebuild_mends_them(
+    index_path_swapped, tmp_path, damage
+):
+    index_services.index_rebuild()  # a base of exact-match texts, not only a delta
+    copy = tmp_path / "damaged"
+    shutil.copytree(Path(_backend().path).resolve(), copy)
+    if damage == "manifest":
+        (copy / "exact.json").write_text("{not json", encoding="utf-8")
+    elif damage == "base":
+        for array in copy.glob("exact-*/order.npy"):
+            array.write_bytes(b"\x00garbage")
+    else:  # an index written before exact-match texts existed
+        (copy / "exact.json").unlink()
+    index_path_swapped(copy)
+    with pytest.raises(SearchUnavailable):
+        search_documents(query="电子商务")
+    assert APIClient().get("/api/v1/search/?q=x").status_code == 503
+    index_services.index_rebuild()
+    assert search_documents(query="电子商务").count > 0
+    assert index_services.index_check().clean

@@ -45,7 +45,6 @@ from .exact import Texts, compact, count_in
 from .fields import NO_SUFFIX
 from .phrase import ExactPhrase
 from .query import ParsedQuery, parse_query
-from .search_indexes import TYPE_REGULATION
 
 log = logging.getLogger(__name__)
 
@@ -321,44 +320,47 @@ class ChineseWhooshBackend(WhooshSearchBackend):
         stamp = Texts.manifest_stamp(self.path)
 
         def build():
+            if stamp is None and searcher.doc_count_all():
+                raise SearchUnavailable("the index has no exact-match texts: run rebuild_index")
+            try:
+                texts = Texts(self.path)
+            except (OSError, ValueError) as error:  # missing or damaged files
+                raise SearchUnavailable(f"exact-match texts unreadable: {error}") from error
             ids = list(searcher.reader().column_reader(ID))
             docnum_of = {ids[docnum]: docnum for docnum in self.live_docs(searcher).tolist()}
-            return _ExactView(Texts(self.path), docnum_of, doc_count=len(docnum_of))
+            return _ExactView(texts, docnum_of, doc_count=len(docnum_of))
 
         return self._cached(searcher, ("exact", stamp), build)
 
     def _article_docs(self, parsed: ParsedQuery, searcher) -> np.ndarray:
         """Live docnums of the clause an article reference names (in any regulation if unnamed)."""
         ref = parsed.article
-        docs = np.intersect1d(
-            self.facet_table(searcher, "number").docs_with(str(ref.number)),
-            self.facet_table(searcher, "suffix").docs_with(ref.suffix or NO_SUFFIX),
-        )
+        docs = self.facet_table(searcher, "number").docs_with(str(ref.number))
+        suffixes = self.facet_table(searcher, "suffix")
+        docs = docs[suffixes.codes_of(docs) == suffixes.code_of.get(ref.suffix or NO_SUFFIX, -2)]
         if ref.name:
             regulations = self.facet_table(searcher, "regulation")
-            slugs = self._regulations_named(searcher, ref.name.strip("《》"))
-            docs = np.intersect1d(
-                docs, np.concatenate([_NO_DOCS, *(regulations.docs_with(s) for s in slugs)])
-            )
-        return np.intersect1d(docs, self.live_docs(searcher))
+            named = self._regulations_named(searcher, ref.name.strip("《》"))
+            docs = docs[np.isin(regulations.codes_of(docs), named)]
+        return np.unique(docs[self.live_mask(searcher)[docs]])
 
-    def _regulations_named(self, searcher, name: str) -> list[str]:
-        """Slugs of the regulations whose title or short title contains `name`.
+    def _regulations_named(self, searcher, name: str) -> np.ndarray:
+        """Codes (in the regulation facet) of the regulations whose title or short title
+        contains `name`.
 
         Only regulation documents carry the titles, so clauses are found through their
         regulation's slug instead of each repeating the title in the index.
         """
         grams = phrase_grams(name)
         if not grams or len(grams[0]) < 2:
-            return []
+            return _NO_DOCS
         title = (
             ExactPhrase("title_chars", grams)
             if len(grams) > 1
             else wq.Term("title_chars", grams[0])
         )
-        query = wq.And([wq.Term("content_type", TYPE_REGULATION), title])
-        docnums = np.fromiter(query.docs(searcher), dtype=np.int64)
-        return self.facet_table(searcher, "regulation").values_for(docnums)
+        docnums = np.fromiter(title.docs(searcher), dtype=np.int64)
+        return np.unique(self.facet_table(searcher, "regulation").codes_of(docnums))
 
     def _narrow_filter(self, narrow_queries, models) -> tuple[tuple[tuple[str, str], ...], ...]:
         """Filters as groups of (field, value): any term of a group, every group."""
@@ -420,6 +422,16 @@ class ChineseWhooshBackend(WhooshSearchBackend):
             return np.flatnonzero(live)
 
         return self._cached(searcher, ("live",), build)
+
+    def live_mask(self, searcher) -> np.ndarray:
+        """True at the docnum of every document not deleted."""
+
+        def build():
+            mask = np.zeros(searcher.doc_count_all(), dtype=bool)
+            mask[self.live_docs(searcher)] = True
+            return mask
+
+        return self._cached(searcher, ("live mask",), build)
 
     def _allowed(self, searcher, filters) -> tuple[np.ndarray, np.ndarray]:
         """The live docnums that pass every filter group (ascending, and as a mask)."""
@@ -594,6 +606,7 @@ class _FacetTable:
     def __init__(self, values: list[str], docs: np.ndarray, codes: np.ndarray):
         self.values, self.docs, self.codes = values, docs, codes
         self.code_of = {value: code for code, value in enumerate(values)}
+        self._code_by_doc: np.ndarray | None = None
 
     @classmethod
     def read(cls, reader, field: str) -> _FacetTable:
@@ -629,10 +642,14 @@ class _FacetTable:
         found = [(self.values[i], int(tally[i])) for i in np.flatnonzero(tally)]
         return sorted(found, key=lambda kv: (-kv[1], kv[0]))
 
-    def values_for(self, docnums: np.ndarray) -> list[str]:
-        """The distinct values of these documents."""
-        codes = np.unique(self.codes[np.isin(self.docs, docnums)])
-        return [self.values[code] for code in codes]
+    def codes_of(self, docnums: np.ndarray) -> np.ndarray:
+        """The value code of each of these documents (-1: none), for one-valued fields."""
+        if self._code_by_doc is None:
+            size = int(self.docs.max()) + 1 if len(self.docs) else 0
+            self._code_by_doc = np.full(size, -1, dtype=np.int64)
+            self._code_by_doc[self.docs] = self.codes
+        inside = docnums < len(self._code_by_doc)
+        return np.where(inside, self._code_by_doc[np.where(inside, docnums, 0)], -1)
 
     def docs_with(self, value: str) -> np.ndarray:
         code = self.code_of.get(value)

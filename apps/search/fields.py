@@ -13,7 +13,7 @@ class WordsField(indexes.CharField):
 
 
 class CharGramsField(indexes.CharField):
-    """Text as characters and bigrams: matches any substring exactly."""
+    """Text matched as exact substrings by apps.search.exact (beside Whoosh, not in it)."""
 
     field_type = "cjk_chars"
 
