@@ -539,41 +539,51 @@ class ChineseWhooshBackend(WhooshSearchBackend):
         result_class=None,
         **kwargs,
     ):
-        try:
-            searcher = self.searcher()
-        except Exception as error:  # missing or corrupt index files
-            raise SearchUnavailable(str(error)) from error
         parsed = parse_query(force_str(query_string or "").replace("*", " "))
         filters = self._narrow_filter(narrow_queries, models)
         end_offset = end_offset if end_offset is not None else start_offset + 20
-        sortedby, reverse = None, False
-        if sort_by:
-            field = sort_by[0]
-            reverse = field.startswith("-")
-            sortedby = field.lstrip("-")
-        try:
-            matches = self._matches(
-                searcher, parsed, filters, sortedby, reverse, max(end_offset, 1)
-            )
-            facet_counts = {
-                field: self._facet_counts(searcher, matches, field) for field in facets or ()
-            }
-            result_class = result_class or SearchResult
-            page = []
-            for docnum, score in matches.ranked[start_offset:end_offset]:
-                fields_ = searcher.stored_fields(docnum)
-                app_label, model_name = fields_[DJANGO_CT].split(".")
-                if haystack_get_model(app_label, model_name) is None:
+        sortedby = sort_by[0].lstrip("-") if sort_by else None
+        reverse = bool(sort_by) and sort_by[0].startswith("-")
+        for attempt in (1, 2):
+            try:
+                searcher = self.searcher()
+            except Exception as error:  # missing or corrupt index files
+                raise SearchUnavailable(str(error)) from error
+            try:
+                matches = self._matches(
+                    searcher, parsed, filters, sortedby, reverse, max(end_offset, 1)
+                )
+                facet_counts = {
+                    field: self._facet_counts(searcher, matches, field) for field in facets or ()
+                }
+                page = self._page(searcher, matches, start_offset, end_offset, result_class)
+                break
+            except (OSError, EOFError, TypeError) as error:
+                # Another process committed and merged away a segment this searcher still
+                # reads (Whoosh opens some of its files lazily): once more on the new one.
+                if attempt == 1 and not searcher.up_to_date():
+                    self._local.searcher = None
                     continue
-                page.append(result_class(app_label, model_name, fields_[DJANGO_ID], score))
-        except (OSError, EOFError) as error:
-            raise SearchUnavailable(str(error)) from error
+                if isinstance(error, TypeError):
+                    raise
+                raise SearchUnavailable(str(error)) from error
         return {
             "results": page,
             "hits": len(matches.docnums),
             "facets": {"fields": facet_counts, "dates": {}, "queries": {}},
             "spelling_suggestion": None,
         }
+
+    @staticmethod
+    def _page(searcher, matches: _Matches, start: int, end: int, result_class) -> list:
+        result_class = result_class or SearchResult
+        page = []
+        for docnum, score in matches.ranked[start:end]:
+            fields = searcher.stored_fields(docnum)
+            app_label, model_name = fields[DJANGO_CT].split(".")
+            if haystack_get_model(app_label, model_name) is not None:
+                page.append(result_class(app_label, model_name, fields[DJANGO_ID], score))
+        return page
 
     def _facet_counts(self, searcher, matches: _Matches, field: str) -> list[tuple[str, int]]:
         counts = matches.facets.get(field)
