@@ -1,5 +1,6 @@
 """The JSON API: every endpoint, filters, number forms, auth, validation, throttling, caching."""
 
+from datetime import UTC, datetime
 from urllib.parse import quote
 
 import pytest
@@ -7,7 +8,7 @@ from django.contrib.auth.models import Permission, User
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from apps.policies.models import Clause, Regulation
+from apps.policies.models import Clause, IssuingBody, Regulation
 
 pytestmark = pytest.mark.django_db
 LAW = "/api/v1/regulations/" + quote("电子商务法-2018-08-31") + "/"
@@ -293,6 +294,22 @@ def test_conditional_requests(api):
     assert api.get(LAW, HTTP_IF_NONE_MATCH='"other"').status_code == 200
     clause = api.get(LAW + "clauses/38/")
     assert api.get(LAW + "clauses/38/", HTTP_IF_NONE_MATCH=clause["ETag"]).status_code == 304
+
+
+def test_changing_only_the_issuers_makes_a_regulation_modified(api):
+    regulation = Regulation.objects.get(slug="电子商务法-2018-08-31")
+    long_ago = datetime(2020, 1, 1, tzinfo=UTC)
+    Regulation.objects.filter(pk=regulation.pk).update(updated_at=long_ago)
+    regulation.clauses.update(updated_at=long_ago)
+    first = api.get(LAW)
+    assert first["Last-Modified"] == "Wed, 01 Jan 2020 00:00:00 GMT"
+    regulation.issuers.set([IssuingBody.objects.create(name="测试部")])  # no save() of its own
+    again = api.get(LAW, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert again.status_code == 200 and again.json()["issuers"] == ["测试部"]
+    Regulation.objects.filter(pk=regulation.pk).update(updated_at=long_ago)
+    IssuingBody.objects.create(name="另一部").regulations.add(regulation)  # from the other side
+    regulation.refresh_from_db()
+    assert regulation.updated_at > long_ago
 
 
 def test_anonymous_reads_are_throttled(api, settings):

@@ -6,6 +6,14 @@ class PoliciesConfig(AppConfig):
     verbose_name = "法规"
 
     def ready(self):
+        from django.db.models.signals import m2m_changed
+
+        from .models import Regulation, regulation_issuers_changed
         from .pagecache import connect_signals
 
+        m2m_changed.connect(
+            regulation_issuers_changed,
+            sender=Regulation.issuers.through,
+            dispatch_uid="regulation-issuers-changed",
+        )
         connect_signals()

@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from .numerals import cn_to_int
 
@@ -206,3 +207,15 @@ class ContentVersion(models.Model):
 
     def __str__(self) -> str:
         return f"content version {self.counter}"
+
+
+def regulation_issuers_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
+    """A regulation whose issuing bodies change is changed: its `updated_at` moves on, so that
+    Last-Modified answers and the search index's change stamps see it (receiver of m2m_changed)."""
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if reverse:  # changed from the issuing body's side: pk_set holds the regulations
+        regulations = Regulation.objects.filter(pk__in=pk_set or ())
+    else:
+        regulations = Regulation.objects.filter(pk=instance.pk)
+    regulations.update(updated_at=timezone.now())

@@ -69,7 +69,6 @@ class ChineseWhooshBackend(WhooshSearchBackend):
         self._segment_tables: dict = {}
         self._opened_inode = None
         self.exact_field: str | None = None  # the field matched by apps.search.exact
-        self._bases: dict = {}
 
     # ------------------------------------------------------------ opening
 
@@ -426,12 +425,9 @@ class ChineseWhooshBackend(WhooshSearchBackend):
     def live_mask(self, searcher) -> np.ndarray:
         """True at the docnum of every document not deleted."""
 
-        def build():
-            mask = np.zeros(searcher.doc_count_all(), dtype=bool)
-            mask[self.live_docs(searcher)] = True
-            return mask
-
-        return self._cached(searcher, ("live mask",), build)
+        return self._cached(
+            searcher, ("live mask",), lambda: _mask(self.live_docs(searcher), searcher)
+        )
 
     def _allowed(self, searcher, filters) -> tuple[np.ndarray, np.ndarray]:
         """The live docnums that pass every filter group (ascending, and as a mask)."""
@@ -441,9 +437,7 @@ class ChineseWhooshBackend(WhooshSearchBackend):
             for group in filters:
                 either = [self.facet_table(searcher, f).docs_with(v) for f, v in group]
                 allowed = np.intersect1d(allowed, np.concatenate(either))
-            mask = np.zeros(searcher.doc_count_all(), dtype=bool)
-            mask[allowed] = True
-            return allowed, mask
+            return allowed, _mask(allowed, searcher)
 
         return self._cached(searcher, ("filter", filters), build)
 
@@ -488,8 +482,8 @@ class ChineseWhooshBackend(WhooshSearchBackend):
         ranked = [(int(hits.docnums[i]), float(hits.scores[i])) for i in best]
         words = [w for group in parsed.must for t in group for w in cut_words(t.text)]
         if words and not sortedby:
-            # The best by occurrences again, with their whole jieba words added: 个人信息 as a
-            # word goes before 个人信息 spread over two words (个人信息息).
+            # The best by occurrences ranked again with their jieba words added: where the
+            # query is a whole word (办理登记) before where it is inside another (登记机关).
             head = np.sort(best)
             boosted = wq.AndMaybe(
                 _DocSet(_Hits(hits.docnums[head], hits.scores[head])),
@@ -702,6 +696,13 @@ _NO_DOCS = np.empty(0, dtype=np.int64)
 _NO_SCORES = np.empty(0, dtype=np.float64)
 
 
+def _mask(docnums: np.ndarray, searcher) -> np.ndarray:
+    """True at these docnums, for every document of the searcher."""
+    mask = np.zeros(searcher.doc_count_all(), dtype=bool)
+    mask[docnums] = True
+    return mask
+
+
 class _ExactView:
     """The exact-match texts (base and delta) addressed by the docnums of one index generation."""
 
@@ -757,7 +758,7 @@ class _ExactView:
 
 class _DocSet(wq.Query):
     """Documents already matched (global docnums and scores) as a Whoosh query, so that Whoosh
-    can sort them by a field or add the scores of their jieba words."""
+    can add the scores of their jieba words."""
 
     def __init__(self, hits: _Hits):
         self.hits = hits
