@@ -155,3 +155,21 @@ def test_regulation_change_reaches_its_clauses_in_the_index(django_capture_on_co
         with django_capture_on_commit_callbacks(execute=True):
             services.regulation_update(regulation=law, status="现行有效")
     assert search_documents(query="", filters={"status": "已废止"}).count == 0
+
+
+@pytest.mark.parametrize("sort", ["relevance", "date"])
+def test_pages_of_a_large_result_neither_overlap_nor_skip(sort):
+    """Page after page (each a fresh run of the query) gives every match exactly once."""
+    from haystack import connections
+
+    backend = connections["default"].get_backend()
+    whole = search_documents(query="应当", page_size=500, sort=sort)
+    assert whole.count > 300  # well past the re-ranked head and the kept ranked matches
+    seen = []
+    for page in range(1, whole.count // 20 + 2):
+        backend.clear_result_cache()  # as another worker process would: run afresh
+        seen += [
+            hit.url
+            for hit in search_documents(query="应当", page=page, page_size=20, sort=sort).results
+        ]
+    assert len(seen) == len(set(seen)) == whole.count

@@ -50,13 +50,17 @@ log = logging.getLogger(__name__)
 
 WRITE_LOCK_TIMEOUT = float(os.environ.get("SEARCH_WRITE_LOCK_TIMEOUT", "60"))
 ARTICLE_BOOST = 50.0
-RERANK_DEPTH = 100  # the best matches by occurrences that their jieba words then rank again
+RERANK_DEPTH = 100  # the best by occurrences that their jieba words rank again; <= KEEP_RANKED
 
 _NARROW_RE = re.compile(r'^(?P<field>\w+):"(?P<value>(?:[^"\\]|\\.)*)"$')
 
 
 class SearchUnavailable(Exception):
     """The index cannot be opened or read (missing, corrupt)."""
+
+
+class _Superseded(Exception):
+    """Files of the searcher's index generation are gone (merged away by a newer one)."""
 
 
 class ChineseWhooshBackend(WhooshSearchBackend):
@@ -326,7 +330,11 @@ class ChineseWhooshBackend(WhooshSearchBackend):
             except (OSError, ValueError) as error:  # missing or damaged files
                 raise SearchUnavailable(f"exact-match texts unreadable: {error}") from error
             ids = list(searcher.reader().column_reader(ID))
+            if len(ids) != searcher.doc_count_all():  # a segment's column file is gone
+                raise _Superseded("document ids unreadable: their segment was merged away")
             docnum_of = {ids[docnum]: docnum for docnum in self.live_docs(searcher).tolist()}
+            if "" in docnum_of:  # Whoosh reads a missing column file as empty values
+                raise _Superseded("document ids unreadable: their segment was merged away")
             return _ExactView(texts, docnum_of, doc_count=len(docnum_of))
 
         return self._cached(searcher, ("exact", stamp), build)
@@ -476,21 +484,22 @@ class ChineseWhooshBackend(WhooshSearchBackend):
                 hits = hits.within(mask)
         if sortedby:
             keys = self._sort_keys(searcher, sortedby)[hits.docnums]
-            best = np.lexsort((hits.docnums, -keys if reverse else keys))[:limit]
+            order = np.lexsort((hits.docnums, -keys if reverse else keys))
         else:
-            best = np.lexsort((hits.docnums, -hits.scores))[: max(limit, RERANK_DEPTH)]
-        ranked = [(int(hits.docnums[i]), float(hits.scores[i])) for i in best]
+            order = np.lexsort((hits.docnums, -hits.scores))
+        ranked = [(int(hits.docnums[i]), float(hits.scores[i])) for i in order[:limit]]
         words = [w for group in parsed.must for t in group for w in cut_words(t.text)]
-        if words and not sortedby:
+        if words and not sortedby and len(order):
             # The best by occurrences ranked again with their jieba words added: where the
             # query is a whole word (办理登记) before where it is inside another (登记机关).
-            head = np.sort(best)
+            # Always the same head, whatever the page asked for: pages never overlap.
+            head = np.sort(order[:RERANK_DEPTH])
             boosted = wq.AndMaybe(
                 _DocSet(_Hits(hits.docnums[head], hits.scores[head])),
                 wq.Or([wq.Term("text", w) for w in words]),
             )
-            ranked = self._collect(searcher, boosted, TopCollector(limit=limit, usequality=False))
-        ranked = ranked[:limit]
+            collector = TopCollector(limit=len(head), usequality=False)
+            ranked[: len(head)] = self._collect(searcher, boosted, collector)
         return _Matches(ranked, hits.docnums, complete=len(ranked) == len(hits.docnums))
 
     def _sort_keys(self, searcher, field: str) -> np.ndarray:
@@ -552,15 +561,15 @@ class ChineseWhooshBackend(WhooshSearchBackend):
                 }
                 page = self._page(searcher, matches, start_offset, end_offset, result_class)
                 break
-            except (OSError, EOFError, TypeError) as error:
+            except Exception as error:
                 # Another process committed and merged away a segment this searcher still
-                # reads (Whoosh opens some of its files lazily): once more on the new one.
+                # reads (Whoosh opens some files lazily): once more on the current generation.
                 if attempt == 1 and not searcher.up_to_date():
                     self._local.searcher = None
                     continue
-                if isinstance(error, TypeError):
-                    raise
-                raise SearchUnavailable(str(error)) from error
+                if isinstance(error, (OSError, EOFError, _Superseded)):
+                    raise SearchUnavailable(str(error)) from error
+                raise
         return {
             "results": page,
             "hits": len(matches.docnums),
