@@ -113,3 +113,14 @@ def test_highlight_picks_the_matching_part_of_a_long_text():
 
 def test_highlight_across_spaces():
     assert highlight("自 2014 年起", ["2014年"]) == "自 <mark>2014 年</mark>起"
+
+
+MIXED = list("电子商务法第三十八条经营者应当 ,.;ab12_-#%（）\n\t。")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(st.sampled_from(MIXED), max_size=80))
+def test_cutting_run_by_run_gives_what_jieba_gives(text):
+    from apps.search.analysis import _cut, jieba_tokenizer
+
+    assert list(_cut(text)) == list(jieba_tokenizer().cut(text, HMM=False))

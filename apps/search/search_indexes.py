@@ -1,5 +1,6 @@
 """What goes into the search index for clauses, regulations and articles."""
 
+from django.db.models import Prefetch
 from haystack import indexes
 
 from apps.documents.models import Article
@@ -60,7 +61,10 @@ class ClauseIndex(_Common, indexes.Indexable):
         return Clause
 
     def index_queryset(self, using=None):
-        return Clause.objects.select_related("regulation").prefetch_related("regulation__issuers")
+        # Prefetched, not joined: the clauses of a regulation share one instance of it, whose
+        # issuing bodies are then read once.
+        regulations = Regulation.objects.prefetch_related("issuers")
+        return Clause.objects.prefetch_related(Prefetch("regulation", queryset=regulations))
 
     def prepare(self, obj: Clause) -> dict:
         data = super().prepare(obj)
