@@ -132,3 +132,17 @@ def test_engine_agrees_with_the_database_on_a_base_a_delta_and_after_folding(mon
             clause.text = originals[clause.pk]
         backend.update(clause_index, edited)
     assert index_services.index_check().clean
+
+
+def test_a_reader_that_read_the_manifest_just_before_a_fold_follows_it(tmp_path, monkeypatch):
+    Texts.build(tmp_path, [("a", "甲乙")])
+    stale = Texts._read_manifest(tmp_path)
+    Texts.build(tmp_path, [("a", "丙丁")])  # the first base is removed
+    reads = iter([stale])
+    real = Texts._read_manifest
+
+    def first_stale(folder):
+        return next(reads, None) or real(folder)
+
+    monkeypatch.setattr(Texts, "_read_manifest", staticmethod(first_stale))
+    assert [text for _, text in Texts(tmp_path).base.texts()] == ["丙丁"]

@@ -150,7 +150,12 @@ class Texts:
     def __init__(self, folder: str | os.PathLike):
         self.folder = Path(folder)
         manifest = self._read_manifest(self.folder)
-        self.base = Base(self.folder / manifest["base"]) if manifest["base"] else None
+        try:
+            self.base = Base(self.folder / manifest["base"]) if manifest["base"] else None
+        except FileNotFoundError:
+            # A writer folded the delta into a new base and removed this one in between.
+            manifest = self._read_manifest(self.folder)
+            self.base = Base(self.folder / manifest["base"]) if manifest["base"] else None
         self.delta: dict[str, str | None] = manifest["delta"]
 
     @staticmethod
