@@ -19,6 +19,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from datetime import date, datetime
+from functools import partial
 
 import numpy as np
 from django.utils.encoding import force_str
@@ -61,6 +62,15 @@ class SearchUnavailable(Exception):
 
 class _Superseded(Exception):
     """Files of the searcher's index generation are gone (merged away by a newer one)."""
+
+
+def _segment_ids(segment_reader) -> list[str]:
+    """The document id of every docnum of one segment, from its id column."""
+    ids = list(segment_reader.column_reader(ID))
+    # Whoosh reads a column file deleted under it (segment merged away) as empty values.
+    if "" in ids or len(ids) != segment_reader.doc_count_all():
+        raise _Superseded("document ids unreadable: their segment was merged away")
+    return ids
 
 
 class ChineseWhooshBackend(WhooshSearchBackend):
@@ -329,12 +339,8 @@ class ChineseWhooshBackend(WhooshSearchBackend):
                 texts = Texts(self.path)
             except (OSError, ValueError) as error:  # missing or damaged files
                 raise SearchUnavailable(f"exact-match texts unreadable: {error}") from error
-            ids = list(searcher.reader().column_reader(ID))
-            if len(ids) != searcher.doc_count_all():  # a segment's column file is gone
-                raise _Superseded("document ids unreadable: their segment was merged away")
+            ids = [i for part, _ in self._per_segment(searcher, ID, _segment_ids) for i in part]
             docnum_of = {ids[docnum]: docnum for docnum in self.live_docs(searcher).tolist()}
-            if "" in docnum_of:  # Whoosh reads a missing column file as empty values
-                raise _Superseded("document ids unreadable: their segment was merged away")
             return _ExactView(texts, docnum_of, doc_count=len(docnum_of))
 
         return self._cached(searcher, ("exact", stamp), build)
@@ -396,24 +402,29 @@ class ChineseWhooshBackend(WhooshSearchBackend):
                 self._facet_cache[full_key] = cached
         return cached
 
+    def _per_segment(self, searcher, name, read) -> list[tuple[object, int]]:
+        """(read(segment reader), docnum offset) for every segment of the searcher: read once
+        per segment (segments do not change), forgotten once the segment is merged away."""
+        parts, current = [], set()
+        for segment_reader, offset in searcher.reader().leaf_readers():
+            key = (self._opened_inode, segment_reader.segment().segment_id(), name)
+            current.add(key)
+            value = self._segment_tables.get(key)
+            if value is None:
+                value = self._segment_tables[key] = read(segment_reader)
+            parts.append((value, offset))
+        with self._facet_lock:
+            for key in [k for k in self._segment_tables if k[2] == name and k not in current]:
+                del self._segment_tables[key]
+        return parts
+
     def facet_table(self, searcher, field: str) -> _FacetTable:
-        """The field's values for every document: per segment, read once (segments do not
-        change; their deleted documents never match a query), combined per generation."""
+        """The field's values for every document: per segment, read once (their deleted
+        documents never match a query), combined per generation."""
 
         def build():
-            parts, current = [], set()
-            for segment_reader, offset in searcher.reader().leaf_readers():
-                key = (self._opened_inode, segment_reader.segment().segment_id(), field)
-                current.add(key)
-                table = self._segment_tables.get(key)
-                if table is None:
-                    table = self._segment_tables[key] = _FacetTable.read(segment_reader, field)
-                parts.append((table, offset))
-            with self._facet_lock:  # forget segments merged away
-                for key in [k for k in self._segment_tables if k[2] == field]:
-                    if key not in current:
-                        del self._segment_tables[key]
-            return _FacetTable.combine(parts)
+            read = partial(_FacetTable.read, field=field)
+            return _FacetTable.combine(self._per_segment(searcher, field, read))
 
         return self._cached(searcher, ("facet", field), build)
 
@@ -726,7 +737,7 @@ class _ExactView:
                 [-1 if i in texts.delta else docnum_of.get(i, -1) for i in self.base.ids],
                 dtype=np.int64,
             )
-            self.base_lengths = np.asarray(self.base.lengths)
+            self.base_lengths = self.base.lengths
             lengths.append(self.base_lengths[self.base_docnums >= 0])
         self.delta = [
             (docnum_of[i], text)
