@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from dataclasses import field as dc_field
@@ -50,6 +51,7 @@ from .query import ParsedQuery, parse_query
 log = logging.getLogger(__name__)
 
 WRITE_LOCK_TIMEOUT = float(os.environ.get("SEARCH_WRITE_LOCK_TIMEOUT", "60"))
+OPEN_RETRIES = 10  # as Whoosh's reader() does for the same race
 ARTICLE_BOOST = 50.0
 RERANK_DEPTH = 100  # the best by occurrences that their jieba words rank again; <= KEEP_RANKED
 
@@ -100,12 +102,23 @@ class ChineseWhooshBackend(WhooshSearchBackend):
         self.storage = FileStorage(self.path)
         self._load_schema()
         if index.exists(self.storage):
-            self.index = self.storage.open_index(schema=self.schema)
+            self.index = self._open_index()
         else:
             self.index = self.storage.create_index(self.schema)
         self._opened_inode = self._inode()
         self._local = threading.local()
         self.setup_complete = True
+
+    def _open_index(self):
+        """Open the latest generation, again when a writer's commit removes its table of contents
+        just as it is read (Whoosh's own reader() retries the same race; opening does not)."""
+        for attempt in range(1, OPEN_RETRIES + 1):
+            try:
+                return self.storage.open_index(schema=self.schema)
+            except FileNotFoundError:
+                if attempt == OPEN_RETRIES:
+                    raise
+                time.sleep(0.05)
 
     def _load_schema(self) -> None:
         self.content_field_name, self.schema = self.build_schema(
