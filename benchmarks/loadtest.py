@@ -80,7 +80,7 @@ def main():
     from rest_framework.authtoken.models import Token
 
     from apps.policies.models import Clause
-    from apps.policies.services import corpus_ingest
+    from apps.ingest.services import corpus_ingest
     from apps.search.services import index_check
 
     paths = [Path(p) for p in args.corpus] if args.corpus else [Path(settings.CORPUS_DIR)]

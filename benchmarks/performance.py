@@ -59,7 +59,7 @@ def ratio(ours, naive) -> float | None:
 
 def measure_ingest(paths) -> dict:
     from apps.policies.models import Clause, Regulation
-    from apps.policies.services import corpus_ingest
+    from apps.ingest.services import corpus_ingest
 
     started = time.perf_counter()
     report = corpus_ingest(paths=paths)

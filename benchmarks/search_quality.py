@@ -58,7 +58,7 @@ def main():
     from django.conf import settings
 
     from apps.policies.models import Clause
-    from apps.policies.services import corpus_ingest
+    from apps.ingest.services import corpus_ingest
     from apps.search.naive import NaiveIndex
     from apps.search.selectors import search_documents
 

@@ -1,0 +1,1 @@
+"""Settings, URLs, WSGI and the site-wide error views; no app imports this package."""

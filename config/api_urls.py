@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from apps.core.exceptions import json_error
 from apps.documents.api import ArticleListView, PublicationListView
 from apps.policies.api.views import (
     ClauseDetailView,
@@ -10,7 +11,6 @@ from apps.policies.api.views import (
     RegulationListView,
 )
 from apps.search.api import SearchView
-from config.api import json_error
 
 app_name = "api"
 urlpatterns = [

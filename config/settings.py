@@ -37,8 +37,10 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "apps.core",
     "apps.documents",
     "apps.policies",
+    "apps.ingest",
     "axes",
 ]
 
@@ -104,25 +106,18 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=3600)
 
 
 def _search_connection(url: str) -> dict:
-    """SEARCH_URL → a haystack connection: whoosh:///abs/path or elasticsearch://host:port/index."""
+    """SEARCH_URL → a haystack connection: whoosh:///abs/path (the only engine there is)."""
     parsed = urlparse(url)
     if parsed.scheme == "whoosh":
         return {"ENGINE": "apps.search.backend.ChineseWhooshEngine", "PATH": parsed.path}
-    if parsed.scheme in ("elasticsearch", "opensearch", "http", "https"):
-        scheme = "https" if parsed.scheme == "https" else "http"
-        index = parsed.path.strip("/") or "fagui"
-        return {
-            "ENGINE": "haystack.backends.elasticsearch7_backend.Elasticsearch7SearchEngine",
-            "URL": f"{scheme}://{parsed.netloc}/",
-            "INDEX_NAME": index,
-        }
-    raise environ.ImproperlyConfigured(f"SEARCH_URL scheme not supported: {parsed.scheme!r}")
+    raise environ.ImproperlyConfigured(
+        f"SEARCH_URL scheme not supported: {parsed.scheme!r} (use whoosh:///absolute/path)"
+    )
 
 
 SEARCH_URL = env("SEARCH_URL", default=f"whoosh://{VAR_DIR / 'whoosh_index'}")
 HAYSTACK_CONNECTIONS = {"default": _search_connection(SEARCH_URL)}
-HAYSTACK_SIGNAL_PROCESSOR = "apps.search.signals.IndexSyncSignalProcessor"
-HAYSTACK_SEARCH_RESULTS_PER_PAGE = 20
+HAYSTACK_SIGNAL_PROCESSOR = "apps.search.sync.IndexSyncSignalProcessor"
 
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"
@@ -143,13 +138,13 @@ REST_FRAMEWORK = {
         "rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"
     ],
     "DEFAULT_THROTTLE_CLASSES": [
-        "config.throttling.AnonThrottle",
-        "config.throttling.UserThrottle",
+        "apps.core.throttling.AnonThrottle",
+        "apps.core.throttling.UserThrottle",
     ],
-    "DEFAULT_PAGINATION_CLASS": "config.api.Pagination",
-    "EXCEPTION_HANDLER": "config.api.api_exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "config.schema.ApiSchema",
-    "DEFAULT_RENDERER_CLASSES": ["config.api.HtmlSafeJSONRenderer"],
+    "DEFAULT_PAGINATION_CLASS": "apps.core.api.Pagination",
+    "EXCEPTION_HANDLER": "apps.core.exceptions.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "apps.core.schema.ApiSchema",
+    "DEFAULT_RENDERER_CLASSES": ["apps.core.renderers.HtmlSafeJSONRenderer"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("API_ANON_THROTTLE"),

@@ -6,7 +6,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
-from .api import json_error
+from apps.core.exceptions import json_error
 
 DATABASE_DOWN = "数据库暂时不可用，请稍后再试。"
 

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.cache import cache
 from servers import gunicorn, manage, site_env
 
-from apps.policies.services import corpus_ingest
+from apps.ingest.services import corpus_ingest
 
 
 @pytest.fixture(scope="session", autouse=True)

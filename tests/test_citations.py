@@ -1,4 +1,4 @@
-from apps.policies.citations import find_citations
+from lawtext.citations import find_citations
 
 
 def _summary(text):

@@ -12,8 +12,9 @@ from rest_framework.test import APIClient
 
 from apps.policies.models import Clause, Regulation
 from apps.search import services as index_services
-from apps.search.backend import SearchUnavailable
 from apps.search.selectors import search_documents
+from apps.search.storage import SearchUnavailable
+from apps.search.sync import IndexChanges, index_apply
 
 pytestmark = pytest.mark.django_db
 
@@ -30,11 +31,8 @@ def test_concurrent_index_writes_and_searches_do_not_fail():
 
     def write(ids):
         try:
-            collected = {
-                "save": {f"policies.clause.{pk}": (Clause, pk) for pk in ids},
-                "delete": set(),
-            }
-            index_services.index_apply(collected)
+            changes = IndexChanges(saves={f"policies.clause.{pk}": (Clause, pk) for pk in ids})
+            index_apply(changes)
         except Exception as error:  # noqa: BLE001 - the test reports any failure
             errors.append(repr(error))
 

@@ -8,9 +8,9 @@ import pytest
 from django.conf import settings
 
 from apps.documents.models import Article, Publication
+from apps.ingest.services import corpus_ingest
 from apps.policies.models import Citation, Clause, Regulation
-from apps.policies.numerals import cn_to_int
-from apps.policies.services import corpus_ingest
+from lawtext.numerals import cn_to_int
 
 LAWS = sorted((Path(settings.CORPUS_DIR) / "laws").rglob("*.md"))
 CLAUSE_LINE = re.compile(

@@ -2,14 +2,10 @@ from datetime import date
 
 import pytest
 
-from apps.policies.lawparser import (
-    derive_level,
-    find_doc_number,
-    parse_law_markdown,
-    parse_structure,
-    truncation_problem,
-)
-from apps.policies.textnorm import clean_line, find_dates, normalize_chars
+from lawtext.lawfile import parse_law_markdown
+from lawtext.metadata import derive_level, find_doc_number
+from lawtext.structure import parse_structure, truncation_problem
+from lawtext.textnorm import clean_line, find_dates, normalize_chars
 
 LAW = """# 中华人民共和国示例法
 

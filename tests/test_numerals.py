@@ -1,6 +1,6 @@
 import pytest
 
-from apps.policies.numerals import clause_label, cn_to_int, int_to_cn, parse_clause_number
+from lawtext.numerals import clause_label, cn_to_int, int_to_cn, parse_clause_number
 
 
 @pytest.mark.parametrize(
@@ -60,7 +60,7 @@ def test_clause_label():
 
 
 def test_ascii_int_accepts_only_short_ascii_digit_strings():
-    from apps.policies.numerals import ascii_int
+    from lawtext.numerals import ascii_int
 
     assert ascii_int("38", max_digits=6) == 38
     for text in ("", "²", "٣", "3.5", "-1", "1" * 7, " 1"):

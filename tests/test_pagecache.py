@@ -4,9 +4,10 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from apps.policies import services
 from apps.policies.models import Clause, IssuingBody
 from apps.policies.selectors import content_version_get
+from apps.policies.services.clauses import clause_update
+from apps.policies.services.content import content_version_bump
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,7 @@ def test_editing_a_clause_shows_at_once_on_its_page_and_its_regulation_page(
     client.get(clause_url), client.get(regulation_url)
     version = content_version_get()
     with django_capture_on_commit_callbacks(execute=True):
-        services.clause_update(clause=clause, text=clause.text + "（测试修改）")
+        clause_update(clause=clause, text=clause.text + "（测试修改）")
     assert content_version_get() > version
     assert "（测试修改）" in client.get(clause_url).content.decode()
     assert "（测试修改）" in client.get(regulation_url).content.decode()
@@ -53,7 +54,7 @@ def test_an_issuer_only_change_is_not_hidden_by_the_cache(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         body = IssuingBody.objects.create(name="测试缓存失效委员会")
         regulation.issuers.add(body)
-    assert len([c for c in callbacks if c is services.content_version_bump]) == 1  # once
+    assert len([c for c in callbacks if c is content_version_bump]) == 1  # once
     assert "测试缓存失效委员会" in client.get(url).content.decode()
 
 

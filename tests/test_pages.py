@@ -6,8 +6,8 @@ import pytest
 from django.contrib.auth.models import User
 
 from apps.documents.models import Article, Publication
-from apps.policies import services
 from apps.policies.models import Citation, Clause, IssuingBody, Regulation
+from apps.policies.services.clauses import clause_update
 
 pytestmark = pytest.mark.django_db
 LAW = "/regulations/" + quote("电子商务法-2018-08-31") + "/"
@@ -157,7 +157,7 @@ def test_admin_shows_every_model_and_edits_a_clause(client, django_capture_on_co
 
     assert search_documents(query='"编辑新增的一款"').results[0].clause == clause
     with django_capture_on_commit_callbacks(execute=True):  # the index outlives the rollback
-        services.clause_update(clause=clause, text=original)
+        clause_update(clause=clause, text=original)
 
 
 def test_regulation_list_keeps_the_header_search_box_empty(client):

@@ -3,12 +3,12 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from apps.documents.seedparser import repair_text
-from apps.policies.citations import find_citations
-from apps.policies.lawparser import parse_structure
-from apps.policies.numerals import cn_to_int, int_to_cn, parse_clause_number
-from apps.policies.textnorm import clean_line, find_dates, parse_date
 from apps.search.highlight import highlight
+from lawtext.citations import find_citations
+from lawtext.numerals import cn_to_int, int_to_cn, parse_clause_number
+from lawtext.publication import repair_text
+from lawtext.structure import parse_structure
+from lawtext.textnorm import clean_line, find_dates, parse_date
 
 LEGAL_ALPHABET = st.sampled_from(
     list("第条之一二三四五六七八九十百千零章节编（）、，。：；《》“”0123456789 \n\t\x00\u3000")

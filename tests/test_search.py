@@ -4,8 +4,9 @@ import random
 
 import pytest
 
-from apps.policies import services
 from apps.policies.models import Clause, Regulation
+from apps.policies.services.clauses import clause_create, clause_delete, clause_update
+from apps.policies.services.regulations import regulation_update
 from apps.search.selectors import search_documents
 
 pytestmark = pytest.mark.django_db
@@ -132,14 +133,14 @@ def test_malformed_queries_never_raise(query):
 def test_index_follows_edits_and_deletes(django_capture_on_commit_callbacks):
     law = Regulation.objects.get(title="中华人民共和国电子签名法")
     with django_capture_on_commit_callbacks(execute=True):
-        clause = services.clause_create(regulation=law, number=200, text="独一无二的测试条文甲乙丙")
+        clause = clause_create(regulation=law, number=200, text="独一无二的测试条文甲乙丙")
     assert _clauses('"独一无二的测试条文"')[1] == [clause]
     with django_capture_on_commit_callbacks(execute=True):
-        services.clause_update(clause=clause, text="改写之后的测试条文丁戊己")
+        clause_update(clause=clause, text="改写之后的测试条文丁戊己")
     assert _clauses('"独一无二的测试条文"')[0].count == 0
     assert _clauses('"改写之后的测试条文"')[1] == [clause]
     with django_capture_on_commit_callbacks(execute=True):
-        services.clause_delete(clause=clause)
+        clause_delete(clause=clause)
     assert _clauses('"改写之后的测试条文"')[0].count == 0
 
 
@@ -147,13 +148,13 @@ def test_regulation_change_reaches_its_clauses_in_the_index(django_capture_on_co
     law = Regulation.objects.get(title="中华人民共和国电子签名法")
     count = law.clauses.count()
     with django_capture_on_commit_callbacks(execute=True):
-        services.regulation_update(regulation=law, status="已废止")
+        regulation_update(regulation=law, status="已废止")
     try:
         page = search_documents(query="", filters={"status": "已废止", "type": "clause"})
         assert page.count == count
     finally:
         with django_capture_on_commit_callbacks(execute=True):
-            services.regulation_update(regulation=law, status="现行有效")
+            regulation_update(regulation=law, status="现行有效")
     assert search_documents(query="", filters={"status": "已废止"}).count == 0
 
 

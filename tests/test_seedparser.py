@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from apps.documents.seedparser import parse_catalogue, parse_publication, repair_text
-from apps.policies.parsed import ParsedPublication, ParsedRegulation
+from lawtext.publication import parse_catalogue, parse_publication, repair_text
+from lawtext.records import ParsedPublication, ParsedRegulation
 
 _LOCAL = Path(__file__).resolve().parent.parent / "fixtures" / "corpus" / "seeds"
 SEEDS = _LOCAL if _LOCAL.is_dir() else Path("/work/shared/corpus/seeds")
@@ -27,7 +27,7 @@ def _text(key: str) -> str:
 
 @cache
 def _pub(key: str) -> ParsedPublication:
-    return parse_publication(_text(key), filename=FILES[key])
+    return parse_publication(_text(key))
 
 
 def _article(pub: ParsedPublication, title: str):

@@ -2,9 +2,10 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.generics import GenericAPIView
 
-from apps.policies.api.views import PAGE_PARAMS, READ_ERRORS, int_param
-from apps.policies.numerals import ascii_int
-from config.api import ApiError, reject_empty
+from apps.core.api import reject_empty
+from apps.core.exceptions import ApiError
+from apps.core.schema import PAGE_PARAMS, READ_ERRORS, int_param
+from lawtext.numerals import ascii_int
 
 from .models import Article, Publication
 from .selectors import article_list, publication_list

@@ -1,12 +1,15 @@
-"""Reads for publications and articles."""
+"""Reads for publications and articles.
+
+The regulations found in them belong to the policies app, above this one: they are reached through
+the reverse relations that policies declares (article.regulations, catalogued_regulations), never
+imported.
+"""
 
 from __future__ import annotations
 
 from itertools import groupby
 
 from django.db.models import Count, Prefetch, QuerySet
-
-from apps.policies.models import Regulation
 
 from .models import Article, Publication
 
@@ -23,15 +26,23 @@ def publication_get(*, pk: int) -> Publication:
 
 def publication_columns(*, publication: Publication) -> list[tuple[str, list[Article]]]:
     """Articles grouped by column (栏目), in the publication's order."""
+    regulations = Article.regulations.rel.related_model.objects.only(
+        "slug", "title", "source_article_id"
+    )
     articles = publication.articles.prefetch_related(
-        Prefetch(
-            "regulations", queryset=Regulation.objects.only("slug", "title", "source_article_id")
-        )
+        Prefetch("regulations", queryset=regulations)
     ).order_by("order")
     return [
         (column or "其他", list(items))
         for column, items in groupby(articles, key=lambda a: a.column)
     ]
+
+
+def publication_catalogue(*, publication: Publication) -> QuerySet:
+    """The regulations a publication's catalogue table lists, oldest first."""
+    return publication.catalogued_regulations.prefetch_related("issuers").order_by(
+        "promulgated_on", "title"
+    )
 
 
 def article_list(*, publication: int | None = None, column: str = "") -> QuerySet[Article]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from apps.policies.parsed import ParsedPublication
+from lawtext.records import ParsedPublication
 
 from .models import Article, Publication
 

@@ -2,7 +2,13 @@ from django.http import Http404
 from django.shortcuts import render
 
 from .models import Article, Publication
-from .selectors import article_get, publication_columns, publication_get, publication_list
+from .selectors import (
+    article_get,
+    publication_catalogue,
+    publication_columns,
+    publication_get,
+    publication_list,
+)
 
 
 def publication_list_view(request):
@@ -20,9 +26,7 @@ def publication_detail_view(request, pk):
         {
             "publication": publication,
             "columns": publication_columns(publication=publication),
-            "catalogue": publication.catalogued_regulations.prefetch_related("issuers").order_by(
-                "promulgated_on", "title"
-            ),
+            "catalogue": publication_catalogue(publication=publication),
         },
     )
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import m2m_changed
 
 
 class PoliciesConfig(AppConfig):
@@ -6,8 +7,7 @@ class PoliciesConfig(AppConfig):
     verbose_name = "法规"
 
     def ready(self):
-        from django.db.models.signals import m2m_changed
-
+        # Models can be imported only once the app registry is ready.
         from .models import Regulation, regulation_issuers_changed
         from .pagecache import connect_signals
 

@@ -56,9 +56,6 @@ class RegulationFilterForm(forms.Form):
             if self.cleaned_data.get(name) not in (None, "")
         }
 
-    def error_messages(self) -> dict[str, list[str]]:
-        return {field: [str(e) for e in errors] for field, errors in self.errors.items()}
-
 
 class ClauseJumpForm(forms.Form):
     n = forms.CharField(

@@ -3,7 +3,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from .numerals import cn_to_int
+from lawtext.numerals import cn_to_int
+from lawtext.textnorm import find_dates
 
 
 class IssuingBody(models.Model):
@@ -96,6 +97,7 @@ class Regulation(models.Model):
         return reverse("policies:regulation_detail", args=[self.slug])
 
     def clean(self):
+        """The one check of the dates' order, for the admin, the API and the services."""
         if self.promulgated_on and self.effective_on and self.effective_on < self.promulgated_on:
             # Amended laws keep their original 施行 date; only flag a date before the first one.
             first = self.first_event_date()
@@ -103,8 +105,6 @@ class Regulation(models.Model):
                 raise ValidationError({"effective_on": "施行日期不能早于发布日期。"})
 
     def first_event_date(self):
-        from .textnorm import find_dates
-
         dates = find_dates(self.events)
         return min(dates) if dates else None
 

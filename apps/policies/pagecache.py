@@ -14,7 +14,11 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from . import selectors, services
+from apps.documents.models import Article, Publication
+
+from .models import Citation, Clause, IssuingBody, Regulation
+from .selectors import content_version_get
+from .services.content import content_version_bump
 
 
 def cached_page(view):
@@ -24,7 +28,7 @@ def cached_page(view):
             return view(request, *args, **kwargs)
         path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
         key = f"page:{path}"
-        version = selectors.content_version_get()
+        version = content_version_get()
         response = cache.get(key, version=version)
         if response is None:
             response = view(request, *args, **kwargs)
@@ -40,16 +44,12 @@ def _content_changed(sender, **kwargs) -> None:
     if kwargs.get("raw"):
         return
     connection = transaction.get_connection()
-    if any(entry[1] is services.content_version_bump for entry in connection.run_on_commit):
+    if any(entry[1] is content_version_bump for entry in connection.run_on_commit):
         return  # already due in this transaction
-    transaction.on_commit(services.content_version_bump)
+    transaction.on_commit(content_version_bump)
 
 
 def connect_signals() -> None:
-    from apps.documents.models import Article, Publication
-
-    from .models import Citation, Clause, IssuingBody, Regulation
-
     for model in (Regulation, Clause, Citation, IssuingBody, Article, Publication):
         post_save.connect(_content_changed, sender=model, dispatch_uid=f"pagecache-save-{model}")
         post_delete.connect(_content_changed, sender=model, dispatch_uid=f"pagecache-del-{model}")

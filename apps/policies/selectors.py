@@ -8,8 +8,10 @@ from html import escape
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.safestring import SafeString, mark_safe
 
+from apps.documents.models import Article, Publication
+from lawtext.numerals import ascii_int, cn_to_int, int_to_cn, parse_clause_number
+
 from .models import Citation, Clause, ContentVersion, IssuingBody, Level, Regulation
-from .numerals import ascii_int, cn_to_int, int_to_cn, parse_clause_number
 
 REGULATION_SORTS = {
     "date": ("-promulgated_on", "title"),
@@ -95,8 +97,6 @@ def regulation_facets(*, filters: dict) -> dict[str, list[FacetCount]]:
 
 
 def base_counts() -> dict[str, int]:
-    from apps.documents.models import Article, Publication
-
     return {
         "regulations": Regulation.objects.filter(has_full_text=True).count(),
         "catalogue": Regulation.objects.filter(has_full_text=False).count(),
@@ -221,6 +221,18 @@ def clause_get(*, regulation: Regulation, key: str) -> Clause:
     before = regulation.clauses.filter(number__lt=number).order_by("-order").first()
     after = regulation.clauses.filter(number__gt=number).order_by("order").first()
     raise ClauseNotFound(regulation, key, [c for c in (before, after) if c])
+
+
+def clause_find(*, regulation_slug: str, key: str) -> Clause | None:
+    """The clause numbered `key` (38, 第38条, 三十八 …) in the regulation with this slug."""
+    wanted = clause_number_from_key(key)
+    if not wanted:
+        return None
+    return (
+        Clause.objects.select_related("regulation")
+        .filter(regulation__slug=regulation_slug, number=wanted[0], suffix=wanted[1])
+        .first()
+    )
 
 
 def clause_neighbours(*, clause: Clause) -> tuple[Clause | None, Clause | None]:

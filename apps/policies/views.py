@@ -2,7 +2,7 @@ from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from apps.search.search_indexes import TYPE_LABELS
+from apps.core.forms import filter_chips, form_errors
 
 from . import selectors
 from .forms import ClauseJumpForm, RegulationFilterForm
@@ -35,7 +35,7 @@ def regulation_list(request):
         return render(
             request,
             "policies/regulation_list.html",
-            {"form": form, "errors": form.error_messages()},
+            {"form": form, "errors": form_errors(form)},
             status=400,
         )
     filters = form.filters()
@@ -50,14 +50,9 @@ def regulation_list(request):
             {"form": form, "errors": {"page": ["页码超出范围。"]}},
             status=404,
         )
-    chips = []
-    for name, value in filters.items():
-        remaining = request.GET.copy()
-        remaining.pop(name, None)
-        remaining.pop("page", None)
-        label = form.fields[name].label
-        shown = {True: "有全文", False: "仅目录"}.get(value, value)
-        chips.append({"label": f"{label}：{shown}", "url": f"?{remaining.urlencode()}"})
+    chips = filter_chips(
+        request, form, filters, shown={"has_full_text": {True: "有全文", False: "仅目录"}}
+    )
     return render(
         request,
         "policies/regulation_list.html",
@@ -95,7 +90,6 @@ def regulation_detail(request, slug):
             "clauses": clauses,
             "toc": selectors.regulation_toc(clauses),
             "jump_form": jump or ClauseJumpForm(),
-            "type_labels": TYPE_LABELS,
         },
     )
 

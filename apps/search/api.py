@@ -3,14 +3,15 @@ from rest_framework import permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.policies.api.views import ERROR, READ_ERRORS, int_param
+from apps.core.api import raise_for_form, reject_empty
+from apps.core.exceptions import ApiError
+from apps.core.schema import ERROR, READ_ERRORS, int_param
 from apps.policies.models import Level, Status
-from config.api import ApiError, raise_for_form, reject_empty
 
-from .backend import SearchUnavailable
 from .forms import MAX_PAGE, MAX_PAGE_SIZE, SearchForm
 from .search_indexes import TYPE_LABELS
 from .selectors import SearchError, search_documents
+from .storage import SearchUnavailable
 
 
 class FacetValueSerializer(serializers.Serializer):
@@ -31,9 +32,19 @@ class SearchResultSerializer(serializers.Serializer):
     date = serializers.DateField(allow_null=True)
     breadcrumb = serializers.ListField(child=serializers.CharField())
     regulation = SearchRegulationSerializer(required=False)
-    number = serializers.IntegerField(required=False)
-    label = serializers.CharField(required=False)
-    text = serializers.CharField(required=False)
+    number = serializers.IntegerField(source="clause.number", required=False)
+    label = serializers.CharField(source="clause.label", required=False)
+    text = serializers.CharField(source="clause.text", required=False)
+
+    # A clause hit has all of these; a regulation hit only `regulation`; an article hit none.
+    ONLY_WHEN_PRESENT = ("regulation", "number", "label", "text")
+
+    def to_representation(self, hit):
+        data = super().to_representation(hit)
+        for name in self.ONLY_WHEN_PRESENT:
+            if data.get(name) is None:
+                data.pop(name, None)
+        return data
 
 
 class SearchFacetsSerializer(serializers.Serializer):
@@ -51,22 +62,6 @@ class SearchResponseSerializer(serializers.Serializer):
     notices = serializers.ListField(child=serializers.CharField())
     results = SearchResultSerializer(many=True)
     facets = SearchFacetsSerializer()
-
-
-def _result(hit) -> dict:
-    data = {
-        "type": hit.type,
-        "title": hit.title,
-        "url": hit.url,
-        "highlight": hit.highlight,
-        "date": hit.date.isoformat() if hit.date else None,
-        "breadcrumb": hit.breadcrumb,
-    }
-    if hit.regulation is not None:
-        data["regulation"] = {"slug": hit.regulation.slug, "title": hit.regulation.title}
-    if hit.clause is not None:
-        data.update(number=hit.clause.number, label=hit.clause.label, text=hit.clause.text)
-    return data
 
 
 class SearchView(APIView):
@@ -101,16 +96,4 @@ class SearchView(APIView):
             raise ApiError(
                 "检索索引暂时不可用，请稍后再试；法规与条文接口不受影响。", status_code=503
             ) from None
-        return Response(
-            {
-                "count": page.count,
-                "page": page.page,
-                "page_size": page.page_size,
-                "notices": page.notices,
-                "results": [_result(hit) for hit in page.results],
-                "facets": {
-                    name: [{"value": f.value, "count": f.count} for f in values]
-                    for name, values in page.facets.items()
-                },
-            }
-        )
+        return Response(SearchResponseSerializer(page).data)

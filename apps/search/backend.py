@@ -169,7 +169,7 @@ class ChineseWhooshBackend(WhooshSearchBackend):
         # Segment files stay separate: a compound file is copied into each reader's memory.
         return self.index.writer(timeout=WRITE_LOCK_TIMEOUT, delay=0.05, compound=False)
 
-    def _document(self, index, obj) -> dict | None:
+    def prepare_document(self, index, obj) -> dict | None:
         try:
             doc = index.full_prepare(obj)
         except SkipDocument:
@@ -192,7 +192,7 @@ class ChineseWhooshBackend(WhooshSearchBackend):
 
     def update(self, index, iterable, commit=True):
         self._ensure_current()
-        docs = [doc for obj in iterable if (doc := self._document(index, obj))]
+        docs = [doc for obj in iterable if (doc := self.prepare_document(index, obj))]
         if not docs:
             return
         texts = {doc[ID]: self._exact_text(doc) for doc in docs}

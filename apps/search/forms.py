@@ -52,6 +52,3 @@ class SearchForm(forms.Form):
             "page_size": data["page_size"] or 20,
             "sort": data["sort"] or "relevance",
         }
-
-    def error_messages(self) -> dict[str, list[str]]:
-        return {field: [str(e) for e in errors] for field, errors in self.errors.items()}

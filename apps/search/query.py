@@ -16,7 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from apps.policies.numerals import CN_NUMERAL_CHARS, ascii_int, cn_to_int, int_to_cn
+from lawtext.numerals import CN_NUMERAL_CHARS, ascii_int, cn_to_int, int_to_cn
 
 MAX_QUERY_CHARS = 200
 _N = f"[{CN_NUMERAL_CHARS}]"

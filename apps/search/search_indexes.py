@@ -20,6 +20,11 @@ TYPE_CLAUSE, TYPE_REGULATION, TYPE_ARTICLE = "clause", "regulation", "article"
 TYPE_LABELS = {TYPE_CLAUSE: "条文", TYPE_REGULATION: "法规", TYPE_ARTICLE: "文章"}
 
 
+def indexed_models() -> list[type]:
+    """The indexed models, in the order a rebuild writes them (which fixes their docnums)."""
+    return [Clause, Regulation, Article]
+
+
 class _Common(indexes.SearchIndex):
     text = WordsField(document=True)
     chars = CharGramsField()

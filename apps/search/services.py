@@ -1,87 +1,30 @@
-"""Writes to the search index: incremental sync, targeted updates and full rebuilds."""
+"""Writes to the search index: paused sync for bulk loads, full rebuilds, checks and repairs."""
 
 from __future__ import annotations
 
-import logging
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 
 from django.db import transaction
-from haystack import connections
 
-from . import signals
-
-log = logging.getLogger(__name__)
-BATCH = 500
+from . import sync
+from .analysis import cut_words
+from .search_indexes import indexed_models, stamp_of
 
 
 def search_warm_up() -> None:
     """Load the tokenizer's dictionary and the folding table (not the index: its open files
     must not be shared by forked processes)."""
-    from .analysis import cut_words
-
     cut_words("中华人民共和国電子商務法")
 
 
-def indexed_models() -> list[type]:
-    from apps.documents.models import Article
-    from apps.policies.models import Clause, Regulation
+@dataclass
+class SyncControl:
+    """What the block under `index_sync_paused` asks for when it ends."""
 
-    return [Clause, Regulation, Article]
-
-
-def _backend():
-    return connections["default"].get_backend()
-
-
-def _index_for(model):
-    return connections["default"].get_unified_index().get_index(model)
-
-
-def index_apply(collected: dict) -> None:
-    """Apply collected saves and deletes; a regulation's change reaches its clauses too."""
-    from apps.policies.models import Clause, Regulation
-
-    backend = _backend()
-    by_model: dict[type, set] = defaultdict(set)
-    for model, pk in collected["save"].values():
-        by_model[model].add(pk)
-    regulation_ids = by_model.get(Regulation, set())
-    if regulation_ids:
-        # Clauses carry their regulation's title, issuers, level and status.
-        by_model[Clause] |= set(
-            Clause.objects.filter(regulation_id__in=regulation_ids).values_list("pk", flat=True)
-        )
-    for model, pks in by_model.items():
-        index = _index_for(model)
-        queryset = index.index_queryset().filter(pk__in=pks)
-        _update_in_batches(backend, index, queryset)
-    gone = [identifier for identifier in collected["delete"] if not _exists(identifier)]
-    if gone:
-        backend.remove_identifiers(sorted(gone))
-
-
-def _exists(identifier: str) -> bool:
-    """Whether 'app.model.pk' is still in the database (a rolled-back delete leaves it there)."""
-    from django.apps import apps
-
-    app_label, model_name, pk = identifier.split(".", 2)
-    return apps.get_model(app_label, model_name).objects.filter(pk=pk).exists()
-
-
-def _update_in_batches(backend, index, queryset, progress: Callable | None = None) -> int:
-    total = 0
-    ids = list(queryset.values_list("pk", flat=True).order_by("pk"))
-    for start in range(0, len(ids), BATCH):
-        chunk = list(queryset.filter(pk__in=ids[start : start + BATCH]))
-        backend.update(index, chunk)
-        total += len(chunk)
-        if progress:
-            progress(total, len(ids))
-    return total
+    rebuild: bool = False  # a bulk load: rebuild the whole index instead of applying changes
+    progress: Callable[[str, int, int], None] | None = None  # of that rebuild
 
 
 @contextmanager
@@ -91,19 +34,19 @@ def index_sync_paused():
     The block may set `.rebuild = True` on what it gets (a bulk load): the whole index is then
     rebuilt in parallel beside the live one, far faster than record-by-record updates.
     """
-    control = SimpleNamespace(rebuild=False, progress=None)
-    signals.pause()
+    control = SyncControl()
+    sync.pause()
     try:
         yield control
     finally:
-        collected = signals.resume()
+        collected = sync.resume()
     if control.rebuild:
         transaction.on_commit(
             lambda: index_rebuild(procs=2, progress=control.progress), robust=True
         )
-    elif collected["save"] or collected["delete"]:
+    elif collected:
         # Runs at once in autocommit mode; inside an outer transaction, only if it commits.
-        transaction.on_commit(lambda: index_apply(collected), robust=True)
+        transaction.on_commit(lambda: sync.index_apply(collected), robust=True)
 
 
 # ---------------------------------------------------------------- rebuild, check, repair
@@ -112,17 +55,17 @@ def index_sync_paused():
 def _documents(backend, progress: Callable | None, indexed: dict) -> Iterable[dict]:
     """Prepared index documents of every indexed model, in pk batches, with progress."""
     for model in indexed_models():
-        index = _index_for(model)
+        index = sync.index_of(model)
         queryset = index.index_queryset()
         ids = list(queryset.values_list("pk", flat=True).order_by("pk"))
         done = 0
-        for start in range(0, len(ids), BATCH):
-            for obj in queryset.filter(pk__in=ids[start : start + BATCH]):
-                doc = backend._document(index, obj)
+        for start in range(0, len(ids), sync.BATCH):
+            for obj in queryset.filter(pk__in=ids[start : start + sync.BATCH]):
+                doc = backend.prepare_document(index, obj)
                 if doc:
                     indexed[doc["id"]] = doc.get("stamp", 0)
                     yield doc
-            done = min(len(ids), start + BATCH)
+            done = min(len(ids), start + sync.BATCH)
             if progress:
                 progress(model._meta.verbose_name, done, len(ids))
 
@@ -133,14 +76,7 @@ def index_rebuild(*, progress: Callable | None = None, procs: int = 1) -> int:
     Searches keep using the old index until the swap; a crash leaves it untouched. Changes made
     while the build ran are applied to the new index right after the swap.
     """
-    backend = _backend()
-    if not hasattr(backend, "build_aside"):  # another engine: haystack's own clear + update
-        backend.clear()
-        total = 0
-        for model in indexed_models():
-            index = _index_for(model)
-            total += _update_in_batches(backend, index, index.index_queryset())
-        return total
+    backend = sync.search_backend()
     indexed: dict[str, int] = {}
     folder = backend.build_aside(_documents(backend, progress, indexed), procs=procs)
     backend.swap_in(folder)
@@ -160,8 +96,6 @@ class IndexDrift:
 
 
 def _database_stamps() -> dict[str, tuple[type, int, int]]:
-    from .search_indexes import stamp_of
-
     stamps = {}
     for model in indexed_models():
         label = f"{model._meta.app_label}.{model._meta.model_name}"
@@ -172,7 +106,7 @@ def _database_stamps() -> dict[str, tuple[type, int, int]]:
 
 def index_check(*, known: dict[str, int] | None = None) -> IndexDrift:
     """Compare the index with the database, record by record."""
-    indexed = known if known is not None else _backend().indexed_stamps()
+    indexed = known if known is not None else sync.search_backend().indexed_stamps()
     database = _database_stamps()
     drift = IndexDrift()
     for identifier, (_model, _pk, stamp) in database.items():
@@ -190,11 +124,11 @@ def index_repair(*, known: dict[str, int] | None = None) -> IndexDrift:
     if drift.clean:
         return drift
     database = _database_stamps()
-    collected = {
-        "save": {i: database[i][:2] for i in drift.missing + drift.stale},
-        "delete": set(drift.orphaned),
-    }
-    index_apply(collected)
+    changes = sync.IndexChanges(
+        saves={i: database[i][:2] for i in drift.missing + drift.stale},
+        deletes=set(drift.orphaned),
+    )
+    sync.index_apply(changes)
     return drift
 
 

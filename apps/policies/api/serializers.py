@@ -178,14 +178,6 @@ class RegulationWriteSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Status.choices, required=False)
     preamble = serializers.CharField(required=False, allow_blank=True)
 
-    def validate(self, data):
-        promulgated, effective = data.get("promulgated_on"), data.get("effective_on")
-        # An update is checked by the service against the first enactment (amended laws keep
-        # their original 施行 date); a new record has no history, so check it here.
-        if self.instance is None and promulgated and effective and effective < promulgated:
-            raise serializers.ValidationError({"effective_on": ["施行日期不能早于发布日期。"]})
-        return data
-
 
 class ClauseWriteSerializer(serializers.Serializer):
     number = serializers.IntegerField(min_value=1, max_value=100000)

@@ -2,16 +2,20 @@
 
 from django.db.models import Max
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
-from config.api import ApiError, conditional_response, raise_for_form, reject_empty
+from apps.core.api import conditional_response, raise_for_form, reject_empty
+from apps.core.exceptions import ApiError
+from apps.core.schema import PAGE_PARAMS, READ_ERRORS, WRITE_ERRORS, int_param
 
-from .. import selectors, services
+from .. import selectors
 from ..forms import RegulationFilterForm
 from ..models import Clause, Regulation
+from ..services.clauses import clause_create, clause_delete, clause_update
+from ..services.regulations import regulation_create, regulation_delete, regulation_update
 from .serializers import (
     ClauseDetailSerializer,
     ClauseSerializer,
@@ -21,23 +25,6 @@ from .serializers import (
     RegulationWriteSerializer,
 )
 
-ERROR = inline_serializer(
-    "Error",
-    {
-        "error": inline_serializer(
-            "ErrorBody",
-            {
-                "code": serializers.CharField(),
-                "message": serializers.CharField(),
-                "fields": serializers.DictField(
-                    child=serializers.ListField(child=serializers.CharField())
-                ),
-            },
-        )
-    },
-)
-READ_ERRORS = {400: ERROR, 404: ERROR, 429: ERROR}
-WRITE_ERRORS = {400: ERROR, 401: ERROR, 403: ERROR, 404: ERROR, 429: ERROR}
 ORDERING = {
     "promulgated_on": "date_asc",
     "-promulgated_on": "date",
@@ -47,13 +34,6 @@ ORDERING = {
 }
 
 
-def int_param(name: str, minimum: int, maximum: int, description: str = "") -> OpenApiParameter:
-    return OpenApiParameter(
-        name, {"type": "integer", "minimum": minimum, "maximum": maximum}, description=description
-    )
-
-
-PAGE_PARAMS = [int_param("page", 1, 100_000, "页码"), int_param("page_size", 1, 100, "每页条数")]
 LIST_PARAMS = [
     OpenApiParameter("q", str, description="标题、简称或文号包含的文字"),
     OpenApiParameter(
@@ -99,13 +79,6 @@ def _clause(regulation: Regulation, number: str) -> Clause:
         ) from None
 
 
-def _service_call(call, **kwargs):
-    try:
-        return call(**kwargs)
-    except services.IngestError as error:
-        raise ApiError(str(error), status_code=400) from None
-
-
 class RegulationListView(GenericAPIView):
     queryset = Regulation.objects.all()
     serializer_class = RegulationSerializer
@@ -138,15 +111,13 @@ class RegulationListView(GenericAPIView):
     def post(self, request):
         serializer = RegulationWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        regulation = _service_call(services.regulation_create, **serializer.validated_data)
+        regulation = regulation_create(**serializer.validated_data)
         regulation = selectors.regulation_get(slug=regulation.slug)
+        context = {"request": request, "toc": []}  # a new regulation has no clauses yet
         return Response(
-            RegulationDetailSerializer(regulation, context=self._context(regulation)).data,
+            RegulationDetailSerializer(regulation, context=context).data,
             status=status.HTTP_201_CREATED,
         )
-
-    def _context(self, regulation):
-        return {"request": self.request, "toc": []}
 
 
 class RegulationDetailView(GenericAPIView):
@@ -185,14 +156,12 @@ class RegulationDetailView(GenericAPIView):
         regulation = _regulation(slug)
         serializer = RegulationWriteSerializer(regulation, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        _service_call(
-            services.regulation_update, regulation=regulation, **serializer.validated_data
-        )
+        regulation_update(regulation=regulation, **serializer.validated_data)
         return Response(self._render(selectors.regulation_get(slug=slug)))
 
     @extend_schema(responses={204: None, **WRITE_ERRORS})
     def delete(self, request, slug):
-        services.regulation_delete(regulation=_regulation(slug))
+        regulation_delete(regulation=_regulation(slug))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -216,9 +185,7 @@ class ClauseListView(GenericAPIView):
         regulation = _regulation(slug)
         serializer = ClauseWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        clause = _service_call(
-            services.clause_create, regulation=regulation, **serializer.validated_data
-        )
+        clause = clause_create(regulation=regulation, **serializer.validated_data)
         return Response(_clause_data(request, clause), status=status.HTTP_201_CREATED)
 
 
@@ -265,12 +232,12 @@ class ClauseDetailView(GenericAPIView):
         clause = _clause(_regulation(slug), number)
         serializer = ClauseWriteSerializer(data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        clause = _service_call(services.clause_update, clause=clause, **serializer.validated_data)
+        clause = clause_update(clause=clause, **serializer.validated_data)
         return Response(_clause_data(request, clause))
 
     @extend_schema(parameters=[CLAUSE_NUMBER], responses={204: None, **WRITE_ERRORS})
     def delete(self, request, slug, number):
-        services.clause_delete(clause=_clause(_regulation(slug), number))
+        clause_delete(clause=_clause(_regulation(slug), number))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from apps.search.backend import SearchUnavailable
 from apps.search.services import index_check, index_repair
+from apps.search.storage import SearchUnavailable
 
 
 class Command(BaseCommand):

@@ -1,3 +1,5 @@
+"""API rate limits, read from the settings on each request."""
+
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 

@@ -1,3 +1,5 @@
+"""Links that keep the page's query parameters."""
+
 from django import template
 from django.http import QueryDict
 

@@ -1,13 +1,13 @@
-"""Find references to regulations and clauses in clause text (pure; resolution is in services)."""
+"""Find references to regulations and clauses in clause text (the policies app resolves them)."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from .numerals import CN_NUMERAL_CHARS, cn_to_int
+from .numerals import cn_to_int
+from .textnorm import NUMERAL as _N
 
-_N = f"[{CN_NUMERAL_CHARS}]"
 _SELF_WORDS = (
     "本法",
     "本条例",

@@ -1,17 +1,13 @@
-"""Pure parsing of regulation texts into clauses, headings and metadata (no database access)."""
+"""A regulation body split into clauses (条 with their 款) under 编/章/节 headings."""
 
 from __future__ import annotations
 
 import re
-from datetime import date
-from pathlib import PurePath
 
-from .numerals import CN_NUMERAL_CHARS, cn_to_int
-from .parsed import ParsedClause, ParsedRegulation
-from .textnorm import clean_line, find_dates, normalize_chars, parse_date, tighten_number_spaces
-
-_N = f"[{CN_NUMERAL_CHARS}]"
-_MARKUP = re.compile(r"^#+\s*|\*\*|__")
+from .numerals import cn_to_int
+from .records import ParsedClause
+from .textnorm import NUMERAL as _N
+from .textnorm import is_markdown_heading, normalize_chars, strip_markdown, tighten_number_spaces
 
 # A structural heading: 第一编 总则 / 第三编 合同 第一分编 通则 / 第二章 … / 第一节 …
 _HEADING_RE = re.compile(rf"^第\s*{_N}+\s*(?P<kind>分编|编|章|节)(?:\s+|$)(?P<name>.*)$")
@@ -23,12 +19,6 @@ _CLAUSE_RE = re.compile(
 _ITEM1_RE = re.compile(rf"^(?P<num>{_N}+)、(?P<rest>.*)$", re.DOTALL)
 _ITEM2_RE = re.compile(rf"^[（(](?P<num>{_N}+)[）)](?P<rest>.*)$", re.DOTALL)
 _SENTENCE_PUNCT = re.compile(r"[。；，：！？]")
-
-
-def strip_markup(line: str) -> tuple[str, bool]:
-    """Remove Markdown heading marks and bold; tell whether the line was a Markdown heading."""
-    is_heading = line.lstrip().startswith("#")
-    return _MARKUP.sub("", line).strip(), is_heading
 
 
 def _match_clause(text: str) -> re.Match[str] | None:
@@ -58,7 +48,7 @@ def truncation_problem(text: str) -> str | None:
     lines = [line for line in text.splitlines() if line.strip()]
     if not lines:
         return None
-    last = strip_markup(lines[-1])[0]
+    last = strip_markdown(lines[-1])
     if not last:
         return None
     cut_in_sentence = bool(_match_clause(last)) and "，" in last and _is_cjk(last[-1])
@@ -93,7 +83,8 @@ def parse_structure(paragraphs: list[str]) -> tuple[list[str], list[ParsedClause
     lines = []
     for raw in paragraphs:
         # Tighten '2014 年' only after reading the label: '第二条 2011年…' needs its space.
-        text, markdown = strip_markup(normalize_chars(raw).strip())
+        line = normalize_chars(raw).strip()
+        text, markdown = strip_markdown(line), is_markdown_heading(line)
         if text:
             lines.append((text, markdown))
     if not any(_match_clause(text) for text, _ in lines):
@@ -175,133 +166,3 @@ def _parse_items(lines: list[tuple[str, bool]]) -> tuple[list[str], list[ParsedC
         else:
             preamble.append(text)
     return preamble, clauses
-
-
-# ---------------------------------------------------------------- metadata
-
-_DOC_NUMBER_RE = re.compile(
-    r"(?:中华人民共和国)?[\u4e00-\u9fff]{1,12}令\s*(?:\d{4}年)?\s*第\s*[\d一二三四五六七八九十百零]+\s*号"
-    r"|[\u4e00-\u9fff]{1,12}[〔\[［(（]\d{4}[〕\]］)）]\s*\d+\s*号"
-    r"|[\u4e00-\u9fff]{2,12}公告\s*\d{4}年第\s*\d+\s*号"
-)
-_ISSUER_EVENT_RE = re.compile(
-    r"(全国人民代表大会常务委员会|全国人民代表大会|国务院|最高人民法院审判委员会|最高人民检察院检察委员会)"
-)
-_EFFECTIVE_RE = re.compile(
-    r"自\s*(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*起\s*(?:施行|实施|生效)"
-)
-
-
-def find_doc_number(text: str) -> str:
-    """The first 文号 in the text, without inner spaces: 国务院令第654号, 国发〔2014〕21号."""
-    match = _DOC_NUMBER_RE.search(clean_line(text))
-    return re.sub(r"\s+", "", match[0]) if match else ""
-
-
-def issuer_from_event(event: str) -> str:
-    match = _ISSUER_EVENT_RE.search(event)
-    if not match:
-        return ""
-    name = match[1]
-    return {
-        "最高人民法院审判委员会": "最高人民法院",
-        "最高人民检察院检察委员会": "最高人民检察院",
-    }.get(name, name)
-
-
-def derive_level(*, doc_number: str, title: str, issuers: list[str], hint: str = "") -> str:
-    """Legal level (效力级别) from what the document itself says, the folder name as a hint."""
-    joined = "、".join(issuers)
-    if hint in ("宪法",) or title.endswith("宪法"):
-        return "宪法"
-    if "法释" in doc_number or "高检发释字" in doc_number or hint == "司法解释":
-        return "司法解释"
-    if "主席令" in doc_number or "全国人民代表大会" in joined:
-        return "法律"
-    if "国务院令" in doc_number or hint == "行政法规":
-        return "行政法规"
-    if re.search(r"(部|委|局|署|行|会)令", doc_number) or hint == "部门规章":
-        return "部门规章"
-    if "指引" in title or "协会" in joined:
-        return "行业指引"
-    if re.search(r"(省|市|自治区|县|区)人民政府", joined):
-        return "地方政策"
-    if doc_number or issuers:
-        return "规范性文件"
-    if hint:
-        return "法律"
-    return "规范性文件"
-
-
-def effective_date_from_clauses(clauses: list[ParsedClause]) -> date | None:
-    """'本法自2019年1月1日起施行' in one of the last clauses (the usual 施行 clause)."""
-    for clause in reversed(clauses[-5:]):
-        match = _EFFECTIVE_RE.search(clause.text)
-        if match:
-            return parse_date(match[1])
-    return None
-
-
-_EVENT_KIND_RE = re.compile(r"(通过|公布|发布|修正|修订|施行|实施)")
-
-
-def _events_metadata(events: list[str]) -> tuple[date | None, date | None, str, list[str]]:
-    """(promulgated, effective, doc_number, issuers) from the header event lines."""
-    promulgated = effective = None
-    doc_number = ""
-    issuers: list[str] = []
-    for event in events:
-        dates = find_dates(event)
-        kinds = _EVENT_KIND_RE.findall(event)
-        if not dates:
-            continue
-        if kinds and kinds[-1] in ("施行", "实施") and len(kinds) == 1:
-            effective = dates[-1]
-            continue
-        promulgated = dates[-1] if "根据" in event else dates[0]
-        doc_number = find_doc_number(event) or doc_number
-        issuer = issuer_from_event(event)
-        if issuer and issuer not in issuers:
-            issuers = [issuer]
-    return promulgated, effective, doc_number, issuers
-
-
-_VERSION_IN_NAME = re.compile(r"\((\d{4}-\d{2}-\d{2})\)")
-
-
-def parse_law_markdown(text: str, *, filename: str = "") -> ParsedRegulation:
-    """One law file: '# 标题', optional '# 副标题', event lines, '<!-- INFO END -->', body."""
-    head, marker, body = text.partition("<!-- INFO END -->")
-    if not marker:
-        head, body = "", text
-    head_lines = [clean_line(line) for line in head.splitlines()]
-    titles = [line.lstrip("#").strip() for line in head_lines if line.startswith("#")]
-    events = [line for line in head_lines if line and not line.startswith("#")]
-    body_lines = body.splitlines()
-    if not titles:
-        # No header block: the first Markdown heading is the title.
-        for index, line in enumerate(body_lines):
-            if line.startswith("# "):
-                titles = [clean_line(line[2:])]
-                body_lines = body_lines[index + 1 :]
-                break
-    title = titles[0] if titles else ""
-    preamble, clauses = parse_structure(body_lines)
-
-    promulgated, effective, doc_number, issuers = _events_metadata(events)
-    version = _VERSION_IN_NAME.search(PurePath(filename).name) if filename else None
-    version_date = parse_date(version[1]) if version else promulgated
-    category = PurePath(filename).parent.name if filename else ""
-    return ParsedRegulation(
-        title=title,
-        subtitle=titles[1] if len(titles) > 1 else "",
-        clauses=clauses,
-        doc_number=doc_number or find_doc_number(" ".join(preamble[:3])),
-        issuers=issuers,
-        promulgated_on=version_date or promulgated,
-        effective_on=effective or effective_date_from_clauses(clauses),
-        level=derive_level(doc_number=doc_number, title=title, issuers=issuers, hint=category),
-        events=events,
-        preamble=preamble,
-        version_date=version_date,
-    )

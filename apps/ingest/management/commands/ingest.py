@@ -3,7 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from apps.policies.services import corpus_ingest
+from apps.ingest.services import corpus_ingest
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
-"""Plain data produced by the pure parsers and consumed by the ingestion services.
+"""The records the parsers return: plain data, written to the database by the apps above.
 
-Nothing here touches the database; the parsers return these, `services.py` writes them.
+Nothing here touches the database.
 """
 
 from __future__ import annotations

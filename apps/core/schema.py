@@ -1,0 +1,44 @@
+"""The OpenAPI schema: public reads, the error shape, integer and paging parameters."""
+
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiParameter, inline_serializer
+from rest_framework import serializers
+
+
+class ApiSchema(AutoSchema):
+    """Reads are public: say so in the schema (an empty security requirement) for safe methods."""
+
+    def get_auth(self):
+        auth = super().get_auth()
+        if self.method in ("GET", "HEAD", "OPTIONS") and {} not in auth:
+            auth.append({})
+        return auth
+
+
+ERROR = inline_serializer(
+    "Error",
+    {
+        "error": inline_serializer(
+            "ErrorBody",
+            {
+                "code": serializers.CharField(),
+                "message": serializers.CharField(),
+                "fields": serializers.DictField(
+                    child=serializers.ListField(child=serializers.CharField())
+                ),
+            },
+        )
+    },
+)
+READ_ERRORS = {400: ERROR, 404: ERROR, 429: ERROR}
+WRITE_ERRORS = {400: ERROR, 401: ERROR, 403: ERROR, 404: ERROR, 429: ERROR}
+
+
+def int_param(name: str, minimum: int, maximum: int, description: str = "") -> OpenApiParameter:
+    """An integer query parameter with its range, as the schema states it."""
+    return OpenApiParameter(
+        name, {"type": "integer", "minimum": minimum, "maximum": maximum}, description=description
+    )
+
+
+PAGE_PARAMS = [int_param("page", 1, 100_000, "页码"), int_param("page_size", 1, 100, "每页条数")]

@@ -1,0 +1,1 @@
+"""Writes for regulations, clauses, citations and the content version, one module each."""

@@ -1,0 +1,206 @@
+"""Writes for regulations: merging parsed versions and catalogue rows, editors' writes, statuses."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from apps.documents.models import Article, Publication
+from lawtext.metadata import derive_level, short_title_for
+from lawtext.records import CatalogueEntry, ParsedRegulation
+
+from ..models import IssuingBody, Regulation, Status, TextSource
+from .clauses import clauses_sync
+
+# Two records with the same title whose dates are this close describe one version (a catalogue
+# lists the 公布 date, a law file the date of the decision it was amended by).
+SAME_VERSION_DAYS = 31
+
+
+def _same_title(a: str, b: str) -> bool:
+    return short_title_for(a) == short_title_for(b)
+
+
+def _slug_for(title: str, version: date | None, *, exclude_pk: int | None = None) -> str:
+    base = (
+        slugify(
+            f"{short_title_for(title)[:80]}-{version.isoformat() if version else ''}",
+            allow_unicode=True,
+        ).strip("-")
+        or "regulation"
+    )
+    slug, counter = base, 2
+    while Regulation.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
+        slug, counter = f"{base}-{counter}", counter + 1
+    return slug
+
+
+def regulation_find_same(*, title: str, version: date | None) -> Regulation | None:
+    """The record describing the same regulation version, if the base has one."""
+    candidates = Regulation.objects.filter(title__endswith=short_title_for(title))
+    for candidate in candidates:
+        if not _same_title(candidate.title, title):
+            continue
+        if version is None or candidate.promulgated_on is None:
+            if version == candidate.promulgated_on:
+                return candidate
+            continue
+        if abs((candidate.promulgated_on - version).days) <= SAME_VERSION_DAYS:
+            return candidate
+    return None
+
+
+def issuing_bodies_get(*, names: Iterable[str]) -> list[IssuingBody]:
+    bodies = []
+    for name in names:
+        name = name.strip()[:100]
+        if name:
+            bodies.append(IssuingBody.objects.get_or_create(name=name)[0])
+    return bodies
+
+
+def regulation_upsert(
+    *,
+    parsed: ParsedRegulation,
+    text_source: TextSource,
+    source_path: str = "",
+    checksum: str = "",
+    article: Article | None = None,
+) -> Regulation:
+    """Create or merge a regulation; the text from the best source (law file > article) wins."""
+    version = parsed.version_date or parsed.promulgated_on
+    regulation = regulation_find_same(title=parsed.title, version=version)
+    takes_text = regulation is None or text_source >= regulation.text_source
+    if regulation is None:
+        regulation = Regulation(title=parsed.title[:300])
+    if takes_text:
+        regulation.title = parsed.title[:300]
+        regulation.short_title = short_title_for(parsed.title)[:200]
+        regulation.doc_number = parsed.doc_number[:100] or regulation.doc_number
+        regulation.level = (
+            parsed.level
+            or regulation.level
+            or derive_level(
+                doc_number=parsed.doc_number, title=parsed.title, issuers=parsed.issuers
+            )
+        )
+        regulation.promulgated_on = version or regulation.promulgated_on
+        regulation.effective_on = parsed.effective_on or regulation.effective_on
+        regulation.preamble = "\n".join(parsed.preamble)
+        regulation.events = "\n".join(parsed.events)
+        regulation.text_source = text_source
+        regulation.source_path = source_path[:500]
+        regulation.source_checksum = checksum
+        regulation.has_full_text = bool(parsed.clauses) or bool(parsed.preamble)
+    if article is not None:
+        regulation.source_article = article
+    if not regulation.slug:
+        regulation.slug = _slug_for(regulation.title, regulation.promulgated_on)
+    regulation.save()
+    if takes_text or not regulation.issuers.exists():
+        if parsed.issuers:
+            regulation.issuers.set(issuing_bodies_get(names=parsed.issuers))
+    if takes_text:
+        clauses_sync(regulation=regulation, parsed_clauses=parsed.clauses)
+    return regulation
+
+
+def catalogue_entry_upsert(*, entry: CatalogueEntry, publication: Publication) -> Regulation:
+    """A catalogue row: metadata only, merged into the full-text record of the same version."""
+    regulation = regulation_find_same(title=entry.title, version=entry.promulgated_on)
+    if regulation is None:
+        regulation = Regulation(
+            title=entry.title[:300],
+            short_title=short_title_for(entry.title)[:200],
+            doc_number=entry.doc_number[:100],
+            level=derive_level(
+                doc_number=entry.doc_number, title=entry.title, issuers=entry.issuers
+            ),
+            promulgated_on=entry.promulgated_on,
+            text_source=TextSource.CATALOGUE,
+        )
+        regulation.slug = _slug_for(entry.title, entry.promulgated_on)
+    elif not regulation.doc_number:
+        regulation.doc_number = entry.doc_number[:100]
+    regulation.catalogue_publication = publication
+    regulation.save()
+    if not regulation.issuers.exists():
+        regulation.issuers.set(issuing_bodies_get(names=entry.issuers))
+    return regulation
+
+
+def regulation_statuses_refresh(*, today: date | None = None) -> None:
+    """Newest version of each title in force (or not yet effective); older ones 已修改.
+
+    A status an editor set to 已废止 is kept.
+    """
+    today = today or timezone.localdate()
+    groups: dict[str, list[Regulation]] = defaultdict(list)
+    for regulation in Regulation.objects.only(
+        "pk", "title", "promulgated_on", "effective_on", "status"
+    ):
+        groups[short_title_for(regulation.title)].append(regulation)
+    for versions in groups.values():
+        versions.sort(key=lambda r: r.promulgated_on or date.min)
+        for index, regulation in enumerate(versions):
+            if regulation.status == Status.REPEALED:
+                continue
+            if index < len(versions) - 1:
+                status = Status.AMENDED
+            elif (
+                regulation.effective_on
+                and regulation.effective_on > today
+                and (regulation.promulgated_on is None or regulation.promulgated_on <= today)
+                and len(versions) == 1
+            ):
+                status = Status.NOT_YET_EFFECTIVE
+            else:
+                status = Status.IN_FORCE
+            if status != regulation.status:
+                regulation.status = status
+                regulation.save(update_fields=["status", "updated_at"])  # signals reindex it
+
+
+# ---------------------------------------------------------------- editors and internal tools
+
+
+@transaction.atomic
+def regulation_create(
+    *, title: str, level: str, issuers: list[str] | None = None, **fields
+) -> Regulation:
+    """A regulation entered by an editor or internal tool (clauses are added separately)."""
+    regulation = Regulation(
+        title=title,
+        level=level,
+        short_title=fields.pop("short_title", "") or short_title_for(title),
+        **fields,
+    )
+    regulation.clean()  # dates in order
+    regulation.slug = fields.get("slug") or _slug_for(title, regulation.promulgated_on)
+    regulation.save()
+    regulation.issuers.set(issuing_bodies_get(names=issuers or []))
+    return regulation
+
+
+@transaction.atomic
+def regulation_update(
+    *, regulation: Regulation, issuers: list[str] | None = None, **fields
+) -> Regulation:
+    for name, value in fields.items():
+        setattr(regulation, name, value)
+    if "promulgated_on" in fields or "effective_on" in fields:
+        regulation.clean()  # dates in order; a record's old dates are not reopened
+    regulation.save()
+    if issuers is not None:
+        regulation.issuers.set(issuing_bodies_get(names=issuers))
+    return regulation
+
+
+@transaction.atomic
+def regulation_delete(*, regulation: Regulation) -> None:
+    regulation.delete()

@@ -1,0 +1,1 @@
+from .backend import SearchUnavailable  # noqa: F401 - TEMPORARY until the split lands
