@@ -79,8 +79,8 @@ def main():
     from django.contrib.auth.models import User
     from rest_framework.authtoken.models import Token
 
-    from apps.policies.models import Clause
     from apps.ingest.services import corpus_ingest
+    from apps.policies.models import Clause
     from apps.search.services import index_check
 
     paths = [Path(p) for p in args.corpus] if args.corpus else [Path(settings.CORPUS_DIR)]

@@ -58,8 +58,8 @@ def ratio(ours, naive) -> float | None:
 
 
 def measure_ingest(paths) -> dict:
-    from apps.policies.models import Clause, Regulation
     from apps.ingest.services import corpus_ingest
+    from apps.policies.models import Clause, Regulation
 
     started = time.perf_counter()
     report = corpus_ingest(paths=paths)

@@ -57,8 +57,8 @@ def main():
     workdir = throwaway_django("search-quality-")
     from django.conf import settings
 
-    from apps.policies.models import Clause
     from apps.ingest.services import corpus_ingest
+    from apps.policies.models import Clause
     from apps.search.naive import NaiveIndex
     from apps.search.selectors import search_documents
 

@@ -18,7 +18,8 @@ from urllib.parse import quote, urlencode
 from urllib.request import HTTPCookieProcessor, Request, build_opener, urlopen
 
 import pytest
-from servers import ROOT, PrivatePostgres, gunicorn, manage, site_env
+
+from tests.servers import ROOT, PrivatePostgres, gunicorn, manage, site_env
 
 LAWS = ROOT / "fixtures" / "corpus" / "laws"
 ECOMMERCE = LAWS / "民法商法" / "电子商务法(2018-08-31).md"

@@ -3,6 +3,7 @@ import secrets
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.contrib.auth.models import User
@@ -51,3 +52,25 @@ def test_admin_login_is_rate_limited(client):
     locked = client.post("/admin/login/", {"username": "boss", "password": "the-right-password"})
     assert locked.status_code == 429
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_script_in_the_query_is_escaped(client):
+    payload = '<script>alert("x")</script>'
+    for url in (
+        "/search/?q=" + quote(payload),
+        "/regulations/?q=" + quote(payload),
+        "/search/?issuer=" + quote(payload),
+    ):
+        html = client.get(url).content.decode()
+        assert payload not in html
+        assert "&lt;script&gt;" in html
+
+
+@pytest.mark.django_db
+def test_security_headers(client):
+    response = client.get("/")
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert "<script>" not in response.content.decode().replace("<script src=", "")

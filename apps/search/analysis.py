@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
+import jieba
 from whoosh.analysis import Token, Tokenizer
 
 from .normalize import fold
 
 USER_DICT = Path(__file__).resolve().parent / "dict" / "legal_terms.txt"
+_HAN_BLOCKS = jieba.re_han_default  # the runs jieba's own cut() splits a text into
 _jieba_lock = threading.Lock()
 _jieba = None
 
@@ -23,10 +26,6 @@ def jieba_tokenizer():
     if _jieba is None:
         with _jieba_lock:
             if _jieba is None:
-                import logging
-
-                import jieba
-
                 jieba.setLogLevel(logging.WARNING)
                 tokenizer = jieba.Tokenizer()
                 tokenizer.initialize()
@@ -43,7 +42,7 @@ def _cut(folded: str) -> Iterator[str]:
     remembered: legal texts repeat their phrases (a third of the text of the national corpus
     is runs seen before), and cutting is most of the cost of indexing.
     """
-    for block in _han_blocks().split(folded):
+    for block in _HAN_BLOCKS.split(folded):
         if block:
             yield from _cut_block(block)
 
@@ -51,13 +50,6 @@ def _cut(folded: str) -> Iterator[str]:
 @lru_cache(maxsize=100_000)
 def _cut_block(block: str) -> tuple[str, ...]:
     return tuple(jieba_tokenizer().cut(block, HMM=False))
-
-
-@lru_cache(maxsize=1)
-def _han_blocks() -> re.Pattern:
-    import jieba
-
-    return jieba.re_han_default  # the runs jieba's own cut() splits a text into
 
 
 def cut_words(text: str) -> list[str]:

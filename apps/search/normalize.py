@@ -9,11 +9,11 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
+import opencc
+
 
 @lru_cache(maxsize=1)
 def _t2s():
-    import opencc
-
     return opencc.OpenCC("t2s")
 
 

@@ -10,8 +10,7 @@ import pytest
 from lawtext.publication import parse_catalogue, parse_publication, repair_text
 from lawtext.records import ParsedPublication, ParsedRegulation
 
-_LOCAL = Path(__file__).resolve().parent.parent / "fixtures" / "corpus" / "seeds"
-SEEDS = _LOCAL if _LOCAL.is_dir() else Path("/work/shared/corpus/seeds")
+SEEDS = Path(__file__).resolve().parents[2] / "fixtures" / "corpus" / "seeds"
 FILES = {
     "000": "000_e36904b4a3f31b25.txt",
     "001": "001_ab52e7534155f41c.txt",

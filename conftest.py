@@ -1,12 +1,17 @@
-from pathlib import Path
+"""Fixtures for every test that needs Django: a throw-away index, the bundled corpus ingested once
+per session, API clients, a live site. (lawtext's own tests need none of this and run without
+Django: `pytest -p no:django --confcutdir=lawtext lawtext`.)"""
 
 import haystack
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Permission, User
 from django.core.cache import cache
-from servers import gunicorn, manage, site_env
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 from apps.ingest.services import corpus_ingest
+from tests.servers import gunicorn, manage, site_env
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -35,9 +40,6 @@ def django_db_setup(django_db_setup, django_db_blocker, search_index_dir):
     assert not failed, failed
 
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
 @pytest.fixture(scope="session")
 def live_site(tmp_path_factory):
     """gunicorn serving the bundled corpus from a throw-away SQLite database and index."""
@@ -47,3 +49,22 @@ def live_site(tmp_path_factory):
         manage(env, *command)
     with gunicorn(env, workdir) as base:
         yield base
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+@pytest.fixture
+def editor_client():
+    """An API client with the token of a user who may add, change and delete regulations."""
+    user = User.objects.create_user("editor")
+    user.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="policies", codename__regex=r"^(add|change|delete)_"
+        )
+    )
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    return client

@@ -75,64 +75,6 @@ def test_bad_list_parameters_are_4xx(client, params):
     assert "有误" in response.content.decode() or "超出" in response.content.decode()
 
 
-@pytest.mark.parametrize(
-    "params",
-    [
-        "page=abc",
-        "page=1000000000",
-        "page_size=0",
-        "page_size=1000000",
-        "type=nope",
-        "year=20x8",
-        "q=%E5%B9%B3%E5%8F%B0&page=999",
-    ],
-)
-def test_bad_search_parameters_are_400(client, params):
-    response = client.get(f"/search/?{params}")
-    assert response.status_code == 400
-    assert "检索条件有误" in response.content.decode()
-
-
-def test_script_in_the_query_is_escaped(client):
-    payload = '<script>alert("x")</script>'
-    for url in (
-        "/search/?q=" + quote(payload),
-        "/regulations/?q=" + quote(payload),
-        "/search/?issuer=" + quote(payload),
-    ):
-        html = client.get(url).content.decode()
-        assert payload not in html
-        assert "&lt;script&gt;" in html
-
-
-def test_security_headers(client):
-    response = client.get("/")
-    assert "script-src 'self'" in response["Content-Security-Policy"]
-    assert response["X-Content-Type-Options"] == "nosniff"
-    assert response["Referrer-Policy"] == "same-origin"
-    assert "<script>" not in response.content.decode().replace("<script src=", "")
-
-
-@pytest.mark.parametrize(
-    "url",
-    [
-        "/",
-        "/regulations/",
-        LAW,
-        LAW + "clauses/38/",
-        "/search/?q=" + quote("平台内经营者"),
-        "/publications/",
-        "/api/v1/regulations/",
-        "/api/v1/regulations/" + quote("电子商务法-2018-08-31") + "/",
-        "/api/v1/regulations/" + quote("电子商务法-2018-08-31") + "/clauses/38/",
-        "/api/v1/search/?q=" + quote("平台"),
-    ],
-)
-def test_pages_do_not_query_per_row(client, django_assert_max_num_queries, url):
-    with django_assert_max_num_queries(25):
-        assert client.get(url).status_code == 200
-
-
 def test_admin_shows_every_model_and_edits_a_clause(client, django_capture_on_commit_callbacks):
     admin = User.objects.create_superuser("admin", password="pw-for-tests-only")
     client.force_login(admin)
@@ -164,18 +106,3 @@ def test_regulation_list_keeps_the_header_search_box_empty(client):
     html = client.get("/regulations/?level=" + quote("法律")).content.decode()
     assert "QueryDict" not in html
     assert 'name="q" value=""' in html
-
-
-def test_a_clause_number_searched_within_a_regulation_opens_the_clause(client):
-    for typed in ("38", "第38条", "第三十八条", "三十八"):
-        response = client.get("/search/", {"q": typed, "regulation": "电子商务法-2018-08-31"})
-        assert response.status_code == 302 and response["Location"].endswith("/clauses/38/")
-    words = client.get("/search/", {"q": "平台", "regulation": "电子商务法-2018-08-31"})
-    assert words.status_code == 200
-
-
-def test_odd_clause_keys_and_huge_queries_do_not_fail(client):
-    assert client.get(LAW + "clauses/" + quote("²-1") + "/").status_code == 404
-    jump = client.get("/search/", {"q": "²-1", "regulation": "电子商务法-2018-08-31"})
-    assert jump.status_code == 200
-    assert client.get("/search/", {"q": "字" * 20000}).status_code == 200

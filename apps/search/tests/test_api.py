@@ -1,0 +1,29 @@
+"""The JSON API: every endpoint, filters, number forms, auth, validation, throttling, caching."""
+
+from urllib.parse import quote
+
+import pytest
+
+from tests.helpers import api_error
+
+pytestmark = pytest.mark.django_db
+LAW = "/api/v1/regulations/" + quote("电子商务法-2018-08-31") + "/"
+
+
+def test_search_endpoint(api):
+    data = api.get("/api/v1/search/", {"q": '"平台内经营者"', "type": "clause"}).json()
+    assert data["count"] > 0
+    first = data["results"][0]
+    assert first["type"] == "clause" and "<mark>平台内经营者</mark>" in first["highlight"]
+    assert first["regulation"]["slug"] and first["number"] and first["label"] and first["text"]
+    assert set(data["facets"]) == {"type", "issuer", "level", "status", "year"}
+    assert data["facets"]["type"] == [{"value": "clause", "count": data["count"]}]
+    api_error(api.get("/api/v1/search/", {"year": "20x8"}), 400)
+    api_error(api.get("/api/v1/search/", {"type": "nope"}), 400)
+    api_error(api.get("/api/v1/search/", {"q": "平台", "page": 999}), 404)
+    api_error(api.get("/api/v1/search/", {"q": "平台", "page": 10**9}), 400)
+    api_error(api.get("/api/v1/search/", {"status": ""}), 400)
+
+
+def test_method_not_allowed(api):
+    api_error(api.post("/api/v1/search/"), 405)
