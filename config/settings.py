@@ -141,7 +141,7 @@ REST_FRAMEWORK = {
         "apps.core.throttling.AnonThrottle",
         "apps.core.throttling.UserThrottle",
     ],
-    "DEFAULT_PAGINATION_CLASS": "apps.core.api.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "apps.core.pagination.Pagination",
     "EXCEPTION_HANDLER": "apps.core.exceptions.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "apps.core.schema.ApiSchema",
     "DEFAULT_RENDERER_CLASSES": ["apps.core.renderers.HtmlSafeJSONRenderer"],

@@ -1,4 +1,4 @@
-"""Pieces every API view shares: pagination, parameter checks, conditional responses."""
+"""Pieces every API view shares: parameter checks and conditional responses."""
 
 from __future__ import annotations
 
@@ -6,12 +6,9 @@ import hashlib
 from datetime import datetime
 
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
-from rest_framework import exceptions, status
-from rest_framework.pagination import PageNumberPagination
+from rest_framework import status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
-
-from lawtext.numerals import ascii_int
 
 from .exceptions import ApiError, fields_message
 from .forms import form_errors
@@ -31,35 +28,6 @@ def raise_for_form(form) -> None:
     if not form.is_valid():
         fields = form_errors(form)
         raise ApiError(fields_message(fields), fields=fields)
-
-
-class Pagination(PageNumberPagination):
-    page_size = 20
-    page_size_query_param = "page_size"
-    max_page_size = 100
-
-    def get_page_size(self, request):
-        raw = request.query_params.get(self.page_size_query_param)
-        if raw is None:
-            return self.page_size
-        size = ascii_int(raw, max_digits=4)
-        if size is None or not 1 <= size <= self.max_page_size:
-            raise ApiError(
-                f"page_size 应为 1 到 {self.max_page_size} 之间的整数。",
-                fields={"page_size": ["超出范围"]},
-            )
-        return size
-
-    def paginate_queryset(self, queryset, request, view=None):
-        raw = request.query_params.get(self.page_query_param, "1")
-        if not ascii_int(raw, max_digits=9):
-            raise ApiError("page 应为正整数。", fields={"page": ["应为正整数"]})
-        try:
-            return super().paginate_queryset(queryset, request, view)
-        except exceptions.NotFound:
-            raise ApiError(
-                "页码超出范围。", status_code=404, fields={"page": ["超出范围"]}
-            ) from None
 
 
 def conditional_response(request, *, last_modified: datetime | None, build) -> Response:

@@ -1,10 +1,10 @@
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import permissions, serializers
-from rest_framework.generics import GenericAPIView
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import serializers
 
 from apps.core.api import reject_empty
 from apps.core.exceptions import ApiError
 from apps.core.schema import PAGE_PARAMS, READ_ERRORS, int_param
+from apps.core.views import PublicListView
 from lawtext.numerals import ascii_int
 
 from .models import Article, Publication
@@ -48,25 +48,20 @@ class ArticleSerializer(serializers.ModelSerializer):
         ]
 
 
-class PublicationListView(GenericAPIView):
-    permission_classes = [permissions.AllowAny]
-    http_method_names = ["get", "head", "options"]
-    serializer_class = PublicationSerializer
-
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         parameters=PAGE_PARAMS, responses={200: PublicationSerializer(many=True), **READ_ERRORS}
     )
-    def get(self, request):
-        page = self.paginate_queryset(publication_list())
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+)
+class PublicationListView(PublicListView):
+    serializer_class = PublicationSerializer
+
+    def rows(self, request):
+        return publication_list()
 
 
-class ArticleListView(GenericAPIView):
-    permission_classes = [permissions.AllowAny]
-    http_method_names = ["get", "head", "options"]
-    serializer_class = ArticleSerializer
-
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         parameters=[
             int_param("publication", 1, 2**31 - 1, "出版物 id"),
             OpenApiParameter("column", str, description="栏目，如 政策规范"),
@@ -74,7 +69,11 @@ class ArticleListView(GenericAPIView):
         ],
         responses={200: ArticleSerializer(many=True), **READ_ERRORS},
     )
-    def get(self, request):
+)
+class ArticleListView(PublicListView):
+    serializer_class = ArticleSerializer
+
+    def rows(self, request):
         reject_empty(request, allowed=("column",))
         raw = request.query_params.get("publication")
         publication = ascii_int(raw, max_digits=10) if raw is not None else None
@@ -83,6 +82,4 @@ class ArticleListView(GenericAPIView):
                 "publication 应为出版物的数字 id。", fields={"publication": ["应为整数"]}
             )
         column = request.query_params.get("column", "")[:100]
-        queryset = article_list(publication=publication, column=column)
-        page = self.paginate_queryset(queryset.prefetch_related("regulations"))
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        return article_list(publication=publication, column=column).prefetch_related("regulations")

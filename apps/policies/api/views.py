@@ -2,14 +2,15 @@
 
 from django.db.models import Max
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import permissions, serializers, status
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from apps.core.api import conditional_response, raise_for_form, reject_empty
 from apps.core.exceptions import ApiError
 from apps.core.schema import PAGE_PARAMS, READ_ERRORS, WRITE_ERRORS, int_param
+from apps.core.views import PublicListView
 
 from .. import selectors
 from ..forms import RegulationFilterForm
@@ -246,14 +247,13 @@ class IssuerSerializer(serializers.Serializer):
     regulation_count = serializers.IntegerField()
 
 
-class IssuerListView(GenericAPIView):
-    permission_classes = [permissions.AllowAny]
-    http_method_names = ["get", "head", "options"]
-    serializer_class = IssuerSerializer
-
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         parameters=PAGE_PARAMS, responses={200: IssuerSerializer(many=True), **READ_ERRORS}
     )
-    def get(self, request):
-        page = self.paginate_queryset(selectors.issuer_list())
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+)
+class IssuerListView(PublicListView):
+    serializer_class = IssuerSerializer
+
+    def rows(self, request):
+        return selectors.issuer_list()

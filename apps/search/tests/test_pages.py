@@ -1,11 +1,11 @@
-"""Server-rendered pages through Django's test client: content, errors, escaping, query counts."""
+"""The search page through Django's test client: bad parameters, clause jumps, odd input."""
 
 from urllib.parse import quote
 
 import pytest
 
 pytestmark = pytest.mark.django_db
-LAW = "/regulations/" + quote("电子商务法-2018-08-31") + "/"
+LAW = "/regulations/" + quote("电子商务法-2018-08-31") + "/"  # the page of a law
 
 
 @pytest.mark.parametrize(
