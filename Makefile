@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install browser bench-tools run serve test loadtest lint format
+.PHONY: install browser bench-tools run serve test test-lawtext loadtest lint format
 
 install: $(VENV)/.installed
 
@@ -41,6 +41,10 @@ serve:
 test: install browser
 	$(PY) -m pytest
 
+# lawtext's tests without Django: no pytest-django, no project conftest.
+test-lawtext: install
+	$(PY) -m pytest -p no:django --confcutdir=lawtext -W ignore::pytest.PytestConfigWarning lawtext
+
 LOAD_SECONDS ?= 60
 loadtest: install bench-tools
 	$(PY) benchmarks/loadtest.py --seconds $(LOAD_SECONDS) --users 50
@@ -48,6 +52,7 @@ loadtest: install bench-tools
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: install
 	$(VENV)/bin/ruff check --fix .

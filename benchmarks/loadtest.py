@@ -63,7 +63,7 @@ def _api_clause_path(clause) -> str:
     return f"/api/v1/regulations/{quote(clause.regulation.slug)}/clauses/{clause.key}/"
 
 
-def main():
+def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--users", type=int, default=50, help="concurrent connections")
@@ -72,8 +72,25 @@ def main():
     )
     parser.add_argument("--corpus", nargs="*", help="law/publication files or folders")
     parser.add_argument("--json", help="also write the figures to this file")
-    args = parser.parse_args()
+    return parser.parse_args()
 
+
+def _report(figures: dict, args: argparse.Namespace) -> None:
+    print(
+        f"{args.users} users × {args.seconds} s: {figures['requests']} requests, "
+        f"{figures['rps']} req/s, p50 {figures['p50_ms']} ms, p95 {figures['p95_ms']} ms, "
+        f"p99 {figures['p99_ms']} ms; "
+        f"non-2xx {figures['non_2xx_3xx']}, socket errors {figures['socket_errors']}; "
+        f"worker peak RSS {figures['worker_peak_rss_mb']} MB; index drift {figures['index_drift']}"
+    )
+    print("mix (% of requests):", figures["mix"])
+    print(json.dumps(figures, ensure_ascii=False))
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, ensure_ascii=False, indent=2))
+
+
+def main():
+    args = _arguments()
     workdir = throwaway_django("loadtest-")
     from django.conf import settings
     from django.contrib.auth.models import User
@@ -110,17 +127,7 @@ def main():
         "clauses_left_edited": marked,
         "search_agrees": still_marked == marked,
     }
-    print(
-        f"{args.users} users × {args.seconds} s: {figures['requests']} requests, "
-        f"{figures['rps']} req/s, p50 {figures['p50_ms']} ms, p95 {figures['p95_ms']} ms, "
-        f"p99 {figures['p99_ms']} ms; "
-        f"non-2xx {figures['non_2xx_3xx']}, socket errors {figures['socket_errors']}; "
-        f"worker peak RSS {figures['worker_peak_rss_mb']} MB; index drift {figures['index_drift']}"
-    )
-    print("mix (% of requests):", figures["mix"])
-    print(json.dumps(figures, ensure_ascii=False))
-    if args.json:
-        Path(args.json).write_text(json.dumps(figures, ensure_ascii=False, indent=2))
+    _report(figures, args)
     failed = (
         figures["non_2xx_3xx"]
         or figures["socket_errors"]

@@ -239,22 +239,22 @@ def print_table(figures: dict) -> None:
                 f"{ours['p99_ms']:>9}{base['p50_ms']:>11}{base['p95_ms']:>11}{base['p99_ms']:>11}"
                 f"{ratio(ours['p95_ms'], base['p95_ms']):>7}"
             )
-    http = figures["http"]
-    if http:
-        print(
-            f"\nHTTP: gunicorn 2 workers, wrk {http['connections']} connections × "
-            f"{http['duration_s']} s; first search answered {http['startup_s']} s after start; "
-            f"worker peak RSS {http['worker_peak_rss_mb']} MB"
-        )
-        header = f"{'target':<17}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}"
-        print(header + "\n" + "-" * len(header))
-        for name in ("search API", "clause page", "regulation page"):
-            f = http[name]
-            errors = f["non_2xx_3xx"] + f["socket_errors"]
-            print(
-                f"{name:<17}{f['rps']:>8}{f['p50_ms']:>9}{f['p95_ms']:>9}{f['p99_ms']:>9}"
-                f"{errors:>8}"
-            )
+    if figures["http"]:
+        _print_http(figures["http"])
+
+
+def _print_http(http: dict) -> None:
+    print(
+        f"\nHTTP: gunicorn 2 workers, wrk {http['connections']} connections × "
+        f"{http['duration_s']} s; first search answered {http['startup_s']} s after start; "
+        f"worker peak RSS {http['worker_peak_rss_mb']} MB"
+    )
+    header = f"{'target':<17}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}"
+    print(header + "\n" + "-" * len(header))
+    for name in ("search API", "clause page", "regulation page"):
+        f = http[name]
+        errors = f["non_2xx_3xx"] + f["socket_errors"]
+        print(f"{name:<17}{f['rps']:>8}{f['p50_ms']:>9}{f['p95_ms']:>9}{f['p99_ms']:>9}{errors:>8}")
 
 
 def main():

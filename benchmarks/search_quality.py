@@ -84,48 +84,66 @@ def main():
 
     figures = {}
     for mode in ("unquoted", "quoted"):
-        ours, base = _tally(), _tally()
-        for clause, text in samples:
-            query = f'"{text}"' if mode == "quoted" else text
-            t = time.perf_counter()
-            page = search_documents(query=query, filters={"type": "clause"}, page_size=10)
-            ours["times"].append(time.perf_counter() - t)
-            top = [hit.clause.pk for hit in page.results]
-            ours["top10"] += clause.pk in top
-            ours["top10_distinct"] += clause.pk in top and holders[text] <= 10
-            returned = _all_results(search_documents, query, page.count, limit=page.count)
-            ours["anywhere"] += clause.pk in returned
-            ours["returned"] += len(returned)
-            ours["precise"] += sum(text in texts[pk] for pk in returned)
-            t = time.perf_counter()
-            ids, total = naive.search(query)
-            base["times"].append(time.perf_counter() - t)
-            base["top10"] += str(clause.pk) in ids
-            base["top10_distinct"] += str(clause.pk) in ids and holders[text] <= 10
-            returned = naive.search(query, limit=CHECK_LIMIT)[0]
-            base["anywhere"] += str(clause.pk) in returned
-            base["returned"] += len(returned)
-            base["precise"] += sum(text in texts[int(pk)] for pk in returned)
-        n = len(samples)
-        for name, data in (("ours", ours), ("naive", base)):
-            figures[f"{mode}.{name}"] = {
-                "recall_top10": round(100 * data["top10"] / n, 2),
-                "recall_top10_distinctive": round(100 * data["top10_distinct"] / distinct, 2),
-                "recall_any_rank": round(100 * data["anywhere"] / n, 2),
-                "precision": round(100 * data["precise"] / data["returned"], 2)
-                if data["returned"]
-                else None,
-                "p50_ms": round(percentile(data["times"], 0.5), 1),
-                "p95_ms": round(percentile(data["times"], 0.95), 1),
-                "mean_ms": round(statistics.mean(data["times"]) * 1000, 1),
-            }
+        tallies = _run_samples(mode, samples, texts, holders, naive, search_documents)
+        for name, data in zip(("ours", "naive"), tallies, strict=True):
+            figures[f"{mode}.{name}"] = _rates(data, len(samples), distinct)
     figures["naive_index_seconds"] = round(naive_seconds, 2)
     figures["samples"] = len(samples)
     figures["distinctive_samples"] = distinct
     figures["seed"] = args.seed
+    _print_table(figures, distinct)
+    print(json.dumps(figures, ensure_ascii=False))
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, ensure_ascii=False, indent=2))
 
+
+CHECK_LIMIT = 2000
+
+
+def _run_samples(mode, samples, texts, holders, naive, search_documents) -> tuple[dict, dict]:
+    """Each sample searched (quoted or not) by ours and by the naive set-up: their tallies."""
+    ours, base = _tally(), _tally()
+    for clause, text in samples:
+        query = f'"{text}"' if mode == "quoted" else text
+        t = time.perf_counter()
+        page = search_documents(query=query, filters={"type": "clause"}, page_size=10)
+        ours["times"].append(time.perf_counter() - t)
+        top = [hit.clause.pk for hit in page.results]
+        ours["top10"] += clause.pk in top
+        ours["top10_distinct"] += clause.pk in top and holders[text] <= 10
+        returned = _all_results(search_documents, query, page.count, limit=page.count)
+        ours["anywhere"] += clause.pk in returned
+        ours["returned"] += len(returned)
+        ours["precise"] += sum(text in texts[pk] for pk in returned)
+        t = time.perf_counter()
+        ids, total = naive.search(query)
+        base["times"].append(time.perf_counter() - t)
+        base["top10"] += str(clause.pk) in ids
+        base["top10_distinct"] += str(clause.pk) in ids and holders[text] <= 10
+        returned = naive.search(query, limit=CHECK_LIMIT)[0]
+        base["anywhere"] += str(clause.pk) in returned
+        base["returned"] += len(returned)
+        base["precise"] += sum(text in texts[int(pk)] for pk in returned)
+    return ours, base
+
+
+def _rates(data: dict, n: int, distinct: int) -> dict:
+    return {
+        "recall_top10": round(100 * data["top10"] / n, 2),
+        "recall_top10_distinctive": round(100 * data["top10_distinct"] / distinct, 2),
+        "recall_any_rank": round(100 * data["anywhere"] / n, 2),
+        "precision": round(100 * data["precise"] / data["returned"], 2)
+        if data["returned"]
+        else None,
+        "p50_ms": round(percentile(data["times"], 0.5), 1),
+        "p95_ms": round(percentile(data["times"], 0.95), 1),
+        "mean_ms": round(statistics.mean(data["times"]) * 1000, 1),
+    }
+
+
+def _print_table(figures: dict, distinct: int) -> None:
     print(
-        f"\n{len(samples)} substrings of 2–12 Chinese characters, seed {args.seed}; "
+        f"\n{figures['samples']} substrings of 2–12 Chinese characters, seed {figures['seed']}; "
         f"{distinct} of them occur in at most 10 clauses (distinctive)\n"
     )
     header = (
@@ -142,12 +160,6 @@ def main():
                 f"{f['recall_top10_distinctive']:>11}%{f['recall_any_rank']:>12}%"
                 f"{str(f['precision']) + '%':>11}{f['p50_ms']:>9}{f['p95_ms']:>9}"
             )
-    print(json.dumps(figures, ensure_ascii=False))
-    if args.json:
-        Path(args.json).write_text(json.dumps(figures, ensure_ascii=False, indent=2))
-
-
-CHECK_LIMIT = 2000
 
 
 def _tally() -> dict:

@@ -51,7 +51,8 @@ def segment(blocks: list[Block], toc: list[TocEntry]) -> list[Draft]:
 
     A heading starts an article when it opens a column, matches the next TOC titles, follows an
     article that ended with its source or byline, or stands in a news column (…动态). Numbered and
-    other headings are sub-headings and stay in the body.
+    other headings are sub-headings and stay in the body. (One pass over the blocks with the
+    state of the current column and article; split up, that state would have to travel along.)
     """
     drafts: list[Draft] = []
     toc_columns = {entry.column for entry in toc if entry.column}
