@@ -10,7 +10,8 @@ slices (offsets 0, 2, 4 … and the last: together they spell every character).
 The *base* is built with the index (files in the index folder, memory-mapped so that worker
 processes share one copy). Documents changed afterwards go to the *delta* (id → text, or None when
 removed), searched by plain `in`; a large delta is folded into a new base. Both are named by one
-manifest file, replaced atomically, so a reader always sees a consistent pair.
+manifest file, replaced atomically, so a reader always sees a consistent pair. `ExactView` reads
+them by the docnums of one Whoosh index generation, and scores a word's matches by BM25.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from .normalize import fold
+from .scoring import NO_DOCS, NO_SCORES, Hits, bm25
 
 MANIFEST = "exact.json"
 SHIFT = 21  # every code point fits in 21 bits: a bigram code is first << 21 | second
@@ -215,3 +217,52 @@ class Texts:
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
             json.dump(manifest, handle, ensure_ascii=False)
         os.replace(temporary, folder / MANIFEST)
+
+
+class ExactView:
+    """The exact-match texts (base and delta) addressed by the docnums of one index generation."""
+
+    def __init__(self, texts: Texts, docnum_of: dict[str, int], *, doc_count: int):
+        self.base = texts.base
+        lengths = []
+        if self.base is not None:
+            # A document changed since the base was built is read from the delta only.
+            self.base_docnums = np.array(
+                [-1 if i in texts.delta else docnum_of.get(i, -1) for i in self.base.ids],
+                dtype=np.int64,
+            )
+            self.base_lengths = self.base.lengths
+            lengths.append(self.base_lengths[self.base_docnums >= 0])
+        self.delta = [
+            (docnum_of[i], text)
+            for i, text in texts.delta.items()
+            if text is not None and i in docnum_of
+        ]
+        lengths.append(np.array([len(text) for _, text in self.delta], dtype=np.int64))
+        lengths = np.concatenate(lengths)
+        self.average_length = float(lengths.mean()) if len(lengths) else 1.0
+        self.doc_count = doc_count
+
+    def hits(self, word: str) -> Hits:
+        """The documents holding `word` exactly, scored by BM25 over its occurrences."""
+        needle = compact(word)
+        if not needle:
+            return Hits(NO_DOCS, NO_SCORES)
+        docnums, counts, lengths = [NO_DOCS], [NO_DOCS], [NO_DOCS]
+        if self.base is not None:
+            found, found_counts = self.base.find(needle)
+            found_docnums = self.base_docnums[found]
+            keep = found_docnums >= 0
+            docnums.append(found_docnums[keep])
+            counts.append(found_counts[keep])
+            lengths.append(self.base_lengths[found[keep]])
+        changed = [(d, text) for d, text in self.delta if needle in text]
+        if changed:
+            docnums.append(np.array([d for d, _ in changed], dtype=np.int64))
+            counts.append(np.array([count_in(t, needle) for _, t in changed], dtype=np.int64))
+            lengths.append(np.array([len(t) for _, t in changed], dtype=np.int64))
+        docnums, counts, lengths = (np.concatenate(parts) for parts in (docnums, counts, lengths))
+        order = np.argsort(docnums)
+        docnums, counts, lengths = docnums[order], counts[order], lengths[order]
+        scores = bm25(counts, lengths, average_length=self.average_length, doc_count=self.doc_count)
+        return Hits(docnums, scores)

@@ -1,0 +1,162 @@
+"""Running a parsed query on one index generation: its matches, ranked, kept, and paged.
+
+A query word matches wherever it occurs as a substring, however jieba would cut the text: the
+matching is done by `apps.search.exact`, and scored by how often the word occurs (BM25). Whoosh
+holds the documents, their jieba words (which lift whole-word matches in the ranking), facets,
+dates and article numbers. The query string is read by `apps.search.query`, the same parser the
+selector uses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+
+import numpy as np
+from haystack.constants import DJANGO_CT, DJANGO_ID
+from haystack.models import SearchResult
+from haystack.utils.app_loading import haystack_get_model
+from whoosh import query as wq
+
+from .analysis import cut_words, phrase_grams
+from .caches import Generation
+from .facets import allowed, docnum_mask, facet_table, live_docs, live_mask
+from .fields import NO_SUFFIX
+from .phrase import ExactPhrase
+from .query import ParsedQuery
+from .scoring import NO_DOCS, Hits, rerank_head
+from .storage import exact_view
+
+ARTICLE_BOOST = 50.0
+KEEP_RANKED = 100  # ranked matches kept per query: the first five pages of twenty
+
+
+@dataclass(eq=False)
+class Matches:
+    """What a query matched: the ranked head, every docnum, facet counts filled in on demand."""
+
+    ranked: list[tuple[int, float]]  # (docnum, score), best first
+    docnums: np.ndarray  # every match, ascending
+    complete: bool  # `ranked` holds every match
+    facets: dict = dc_field(default_factory=dict)
+    mask: np.ndarray | None = None
+
+    def facet_counts(self, gen: Generation, field: str) -> list[tuple[str, int]]:
+        """(value, matches) of a facet field, most frequent first; counted once per query."""
+        counts = self.facets.get(field)
+        if counts is None:
+            if self.mask is None:
+                self.mask = docnum_mask(self.docnums, gen.searcher)
+            counts = self.facets[field] = facet_table(gen, field).counts(self.mask)
+        return counts
+
+
+def matches(gen: Generation, parsed, filters, sortedby, reverse, limit) -> Matches:
+    """The matches of a query, from the per-generation cache when it holds enough of them."""
+    key = (*gen.key(), repr(parsed), filters, sortedby, reverse)
+    found = gen.caches.cached_matches(key)
+    if found is None or (not found.complete and len(found.ranked) < limit):
+        found = _run(gen, parsed, filters, sortedby, reverse, limit)
+        gen.caches.keep_matches(key, found)
+    return found
+
+
+def _run(gen: Generation, parsed, filters, sortedby, reverse, limit) -> Matches:
+    limit = max(limit, KEEP_RANKED)
+    permitted, mask = allowed(gen, filters) if filters else (None, None)
+    if parsed.is_empty:
+        docnums = permitted if permitted is not None else live_docs(gen)
+        if not sortedby:  # browsing by facets: documents in index order, nothing to score
+            ranked = [(int(d), 0.0) for d in docnums[:limit]]
+            return Matches(ranked, docnums, complete=len(ranked) == len(docnums))
+        hits = Hits(docnums, np.zeros(len(docnums)))
+    else:
+        hits = _hits(gen, parsed)
+        if mask is not None:
+            hits = hits.within(mask)
+    if sortedby:
+        keys = _sort_keys(gen, sortedby)[hits.docnums]
+        order = np.lexsort((hits.docnums, -keys if reverse else keys))
+    else:
+        order = np.lexsort((hits.docnums, -hits.scores))
+    ranked = [(int(hits.docnums[i]), float(hits.scores[i])) for i in order[:limit]]
+    words = [w for group in parsed.must for t in group for w in cut_words(t.text)]
+    if words and not sortedby and len(order):
+        ranked = rerank_head(gen.searcher, hits, order, words, ranked)
+    return Matches(ranked, hits.docnums, complete=len(ranked) == len(hits.docnums))
+
+
+def _hits(gen: Generation, parsed: ParsedQuery) -> Hits:
+    """Every document the query matches, with its BM25 score over exact occurrences.
+
+    Terms of a group are alternatives, groups are all required; an article reference adds
+    its clause (first, by its boost) to what the words match, or is the whole query.
+    """
+    view = exact_view(gen)
+    hits = None
+    for group in parsed.must:
+        either = Hits.union([view.hits(v) for term in group for v in term.variants()])
+        hits = either if hits is None else hits.intersect(either)
+    if parsed.article:
+        docnums = _article_docs(gen, parsed)
+        article = Hits(docnums, np.full(len(docnums), ARTICLE_BOOST))
+        hits = article if hits is None else Hits.union([article, hits])
+    if parsed.must_not:
+        hits = hits.without(
+            Hits.union([view.hits(v) for t in parsed.must_not for v in t.variants()])
+        )
+    return hits
+
+
+def _article_docs(gen: Generation, parsed: ParsedQuery) -> np.ndarray:
+    """Live docnums of the clause an article reference names (in any regulation if unnamed)."""
+    ref = parsed.article
+    docs = facet_table(gen, "number").docs_with(str(ref.number))
+    suffixes = facet_table(gen, "suffix")
+    docs = docs[suffixes.codes_of(docs) == suffixes.code_of.get(ref.suffix or NO_SUFFIX, -2)]
+    if ref.name:
+        regulations = facet_table(gen, "regulation")
+        named = _regulations_named(gen, ref.name.strip("《》"))
+        docs = docs[np.isin(regulations.codes_of(docs), named)]
+    return np.unique(docs[live_mask(gen)[docs]])
+
+
+def _regulations_named(gen: Generation, name: str) -> np.ndarray:
+    """Codes (in the regulation facet) of the regulations whose title or short title
+    contains `name`.
+
+    Only regulation documents carry the titles, so clauses are found through their
+    regulation's slug instead of each repeating the title in the index.
+    """
+    grams = phrase_grams(name)
+    if not grams or len(grams[0]) < 2:
+        return NO_DOCS
+    title = (
+        ExactPhrase("title_chars", grams) if len(grams) > 1 else wq.Term("title_chars", grams[0])
+    )
+    docnums = np.fromiter(title.docs(gen.searcher), dtype=np.int64)
+    return np.unique(facet_table(gen, "regulation").codes_of(docnums))
+
+
+def _sort_keys(gen: Generation, field: str) -> np.ndarray:
+    """Every document's value of a sortable column, by docnum."""
+
+    def build():
+        reader = gen.searcher.reader()
+        if not reader.has_column(field):
+            raise ValueError(f"cannot sort by {field!r}")
+        return np.fromiter(reader.column_reader(field), np.int64, reader.doc_count_all())
+
+    return gen.cached(("column", field), build)
+
+
+def page(gen: Generation, found: Matches, start: int, end: int, result_class) -> list:
+    """The search results of matches `start` to `end` (those of models still registered)."""
+    result_class = result_class or SearchResult
+    results = []
+    for docnum, score in found.ranked[start:end]:
+        fields = gen.searcher.stored_fields(docnum)
+        app_label, model_name = fields[DJANGO_CT].split(".")
+        if haystack_get_model(app_label, model_name) is not None:
+            results.append(result_class(app_label, model_name, fields[DJANGO_ID], score))
+    return results
