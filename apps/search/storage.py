@@ -7,6 +7,7 @@ building a new index aside and swapping it in.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import threading
@@ -29,6 +30,8 @@ from .facets import live_docs
 
 WRITE_LOCK_TIMEOUT = float(os.environ.get("SEARCH_WRITE_LOCK_TIMEOUT", "60"))
 OPEN_RETRIES = 10  # as Whoosh's reader() does for the same race
+READ_ATTEMPTS = 3  # a search that lost its files to concurrent commits, on newer generations
+log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
@@ -103,10 +106,10 @@ class IndexStore:
         return searcher
 
     def read(self, open_searcher: Callable[[], Searcher], work: Callable[[Generation], T]) -> T:
-        """`work` on the current generation of the index, once more on a newer one when a
-        concurrent commit removed files under it; SearchUnavailable when the files are missing
-        or corrupt."""
-        for attempt in (1, 2):
+        """`work` on the current generation of the index, again on a newer one when a concurrent
+        commit removed files under it (READ_ATTEMPTS in all); SearchUnavailable when the files
+        are missing or corrupt."""
+        for attempt in range(1, READ_ATTEMPTS + 1):
             try:
                 searcher = open_searcher()
             except Exception as error:  # missing or corrupt index files
@@ -115,14 +118,16 @@ class IndexStore:
                 return work(Generation(searcher, self.opened_inode, self.path, self.caches))
             except Exception as error:
                 # Another process committed and merged away a segment this searcher still
-                # reads (Whoosh opens some files lazily): once more on the current generation.
-                if attempt == 1 and not searcher.up_to_date():
+                # reads (Whoosh opens some files lazily): again on the current generation. Under
+                # a burst of edits the next generation can be merged away just as quickly.
+                if attempt < READ_ATTEMPTS and not searcher.up_to_date():
+                    log.warning("search read again on a newer index generation: %r", error)
                     self._local.searcher = None
                     continue
                 if isinstance(error, (OSError, EOFError, Superseded)):
                     raise SearchUnavailable(str(error)) from error
                 raise
-        raise AssertionError("unreachable: the second attempt returns or raises")
+        raise AssertionError("unreachable: the last attempt returns or raises")
 
     # ------------------------------------------------------------ writing
 
