@@ -82,6 +82,9 @@ _MD_HEADING = re.compile(r"^#+\s*")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _MD_AUTOLINK = re.compile(r"<((?:https?://|www\.)[^>\s]+)>")
 _NOTE_MARK_CARET = re.compile(r"\^(?=[①-⑳])")  # superscript note marks: ^① → ①
+_UNDERSCORE_BOLD = re.compile(
+    r"__(?=[^\s_])(.+?)(?<=[^\s_])__"
+)  # __bold__, not a ____ blank to fill
 
 
 def is_markdown_heading(line: str) -> bool:
@@ -89,10 +92,13 @@ def is_markdown_heading(line: str) -> bool:
 
 
 def strip_markdown(line: str) -> str:
-    """The text of a Markdown line: no heading marks, list bullet, bold, links or ^ marks."""
+    """The text of a Markdown line: no heading marks, list bullet, bold, links or ^ marks.
+
+    Underscores count as bold only around text: a blank to fill in (填写：____) stays.
+    """
     text = _MD_HEADING.sub("", line.strip())
     if text.startswith("- "):
         text = text[2:]
     text = _MD_LINK.sub(r"\1", _MD_AUTOLINK.sub(r"\1", text))
     text = _NOTE_MARK_CARET.sub("", text)
-    return text.replace("**", "").replace("__", "").strip()
+    return _UNDERSCORE_BOLD.sub(r"\1", text).replace("**", "").strip()

@@ -26,7 +26,7 @@ def publication_get(*, pk: int) -> Publication:
 
 def publication_columns(*, publication: Publication) -> list[tuple[str, list[Article]]]:
     """Articles grouped by column (栏目), in the publication's order."""
-    regulations = Article.regulations.rel.related_model.objects.only(
+    regulations = Article._meta.get_field("regulations").related_model.objects.only(
         "slug", "title", "source_article_id"
     )
     articles = publication.articles.prefetch_related(

@@ -97,12 +97,15 @@ class Regulation(models.Model):
         return reverse("policies:regulation_detail", args=[self.slug])
 
     def clean(self):
-        """The one check of the dates' order, for the admin, the API and the services."""
-        if self.promulgated_on and self.effective_on and self.effective_on < self.promulgated_on:
-            # Amended laws keep their original 施行 date; only flag a date before the first one.
-            first = self.first_event_date()
-            if first is None or self.effective_on < first:
-                raise ValidationError({"effective_on": "施行日期不能早于发布日期。"})
+        """The one check of the dates' order, for the admin, the API and the services.
+
+        An amended version keeps its original 施行 date, so the effective date may precede the
+        version's own date, but never the first enactment in its history (nor, without a
+        history, the promulgation date).
+        """
+        earliest = min(filter(None, [self.first_event_date(), self.promulgated_on]), default=None)
+        if self.effective_on and earliest and self.effective_on < earliest:
+            raise ValidationError({"effective_on": "施行日期不能早于发布日期。"})
 
     def first_event_date(self):
         dates = find_dates(self.events)

@@ -57,17 +57,14 @@ def _documents(backend, progress: Callable | None, indexed: dict) -> Iterable[di
     for model in indexed_models():
         index = sync.index_of(model)
         queryset = index.index_queryset()
-        ids = list(queryset.values_list("pk", flat=True).order_by("pk"))
-        done = 0
-        for start in range(0, len(ids), sync.BATCH):
-            for obj in queryset.filter(pk__in=ids[start : start + sync.BATCH]):
+        for records, done, total in sync.in_batches(queryset):
+            for obj in records:
                 doc = backend.prepare_document(index, obj)
                 if doc:
                     indexed[doc["id"]] = doc.get("stamp", 0)
                     yield doc
-            done = min(len(ids), start + sync.BATCH)
             if progress:
-                progress(model._meta.verbose_name, done, len(ids))
+                progress(model._meta.verbose_name, done, total)
 
 
 def index_rebuild(*, progress: Callable | None = None, procs: int = 1) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.apps import apps
@@ -54,17 +54,12 @@ def index_of(model):
     return connections["default"].get_unified_index().get_index(model)
 
 
-def index_in_batches(backend, index, queryset, progress: Callable | None = None) -> int:
-    """Write the queryset's records to the index, BATCH at a time; return how many."""
-    total = 0
+def in_batches(queryset) -> Iterator[tuple[list, int, int]]:
+    """The queryset's records in pk order, BATCH at a time: (records, done so far, total)."""
     ids = list(queryset.values_list("pk", flat=True).order_by("pk"))
     for start in range(0, len(ids), BATCH):
-        chunk = list(queryset.filter(pk__in=ids[start : start + BATCH]))
-        backend.update(index, chunk)
-        total += len(chunk)
-        if progress:
-            progress(total, len(ids))
-    return total
+        records = list(queryset.filter(pk__in=ids[start : start + BATCH]))
+        yield records, min(len(ids), start + BATCH), len(ids)
 
 
 def index_apply(changes: IndexChanges) -> None:
@@ -81,7 +76,8 @@ def index_apply(changes: IndexChanges) -> None:
         )
     for model, pks in by_model.items():
         index = index_of(model)
-        index_in_batches(backend, index, index.index_queryset().filter(pk__in=pks))
+        for records, _done, _total in in_batches(index.index_queryset().filter(pk__in=pks)):
+            backend.update(index, records)
     gone = [identifier for identifier in changes.deletes if not _exists(identifier)]
     if gone:
         backend.remove_identifiers(sorted(gone))

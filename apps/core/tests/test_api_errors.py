@@ -1,8 +1,9 @@
-"""The JSON API: every endpoint, filters, number forms, auth, validation, throttling, caching."""
+"""The API's shared plumbing: throttling, and odd input answered in the one error shape."""
 
 from urllib.parse import quote
 
 import pytest
+from django.core.cache import cache
 
 from tests.helpers import api_error
 
@@ -11,8 +12,6 @@ LAW = "/api/v1/regulations/" + quote("电子商务法-2018-08-31") + "/"
 
 
 def test_anonymous_reads_are_throttled(api, settings):
-    from django.core.cache import cache
-
     cache.clear()
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,

@@ -1,14 +1,11 @@
 """The JSON API: every endpoint, filters, number forms, auth, validation, throttling, caching."""
 
-from urllib.parse import quote
-
 import pytest
 
 from apps.policies.models import Regulation
 from tests.helpers import api_error
 
 pytestmark = pytest.mark.django_db
-LAW = "/api/v1/regulations/" + quote("电子商务法-2018-08-31") + "/"
 
 
 def test_publications_articles_issuers(api):
