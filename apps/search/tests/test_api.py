@@ -24,3 +24,17 @@ def test_search_endpoint(api):
 
 def test_method_not_allowed(api):
     api_error(api.post("/api/v1/search/"), 405)
+
+
+def test_each_kind_of_hit_carries_only_its_own_fields(api):
+    clause_keys = {"regulation", "number", "label", "text"}
+    for kind, present in (
+        ("clause", clause_keys),
+        ("regulation", {"regulation"}),
+        ("article", set()),
+    ):
+        results = api.get("/api/v1/search/", {"q": "电子商务", "type": kind}).json()["results"]
+        assert results, kind
+        for result in results:
+            assert {"type", "title", "url", "highlight", "date", "breadcrumb"} <= set(result)
+            assert set(result) & clause_keys == present, (kind, result)
