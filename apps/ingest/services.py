@@ -57,18 +57,14 @@ class IngestReport:
         return [f for f in self.files if f.outcome == "failed"]
 
 
-def _already_ingested(path: str, checksum: str) -> bool:
-    return (
-        Publication.objects.filter(source_path=path, checksum=checksum).exists()
-        or Regulation.objects.filter(source_path=path, source_checksum=checksum).exists()
-    )
-
-
-def _ingested_before(path: str) -> bool:
-    return (
-        Publication.objects.filter(source_path=path).exists()
-        or Regulation.objects.filter(source_path=path).exists()
-    )
+def _ingested(path: str, *, checksum: str | None = None) -> bool:
+    """Whether a file at `path` was ingested before (with these very bytes, given a checksum)."""
+    publications = Publication.objects.filter(source_path=path)
+    regulations = Regulation.objects.filter(source_path=path)
+    if checksum is not None:
+        publications = publications.filter(checksum=checksum)
+        regulations = regulations.filter(source_checksum=checksum)
+    return publications.exists() or regulations.exists()
 
 
 def _display_path(path: Path) -> str:
@@ -132,10 +128,10 @@ def _ingest_file(path: Path, *, dry_run: bool, force: bool) -> tuple[FileResult,
     existed = False
     try:
         text, checksum = read_source_text(path)
-        if _already_ingested(display, checksum) and not force:
+        if _ingested(display, checksum=checksum) and not force:
             result.outcome = "unchanged"
             return result, []
-        existed = _ingested_before(display)
+        existed = _ingested(display)
         ingest = _ingest_law_file if path.suffix == ".md" else _ingest_publication
         with transaction.atomic():
             ids = ingest(text, display, checksum, result)

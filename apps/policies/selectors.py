@@ -209,14 +209,8 @@ def clause_number_from_key(key: str) -> tuple[int, str] | None:
 def clause_get(*, regulation: Regulation, key: str) -> Clause:
     """The clause a person asked for by number in any written form; ClauseNotFound otherwise."""
     wanted = clause_number_from_key(key)
-    if wanted:
-        clause = (
-            Clause.objects.select_related("regulation")
-            .filter(regulation=regulation, number=wanted[0], suffix=wanted[1])
-            .first()
-        )
-        if clause:
-            return clause
+    if wanted and (clause := _clause_numbered(wanted, regulation=regulation)):
+        return clause
     number = wanted[0] if wanted else (cn_to_int(key) or 0)
     before = regulation.clauses.filter(number__lt=number).order_by("-order").first()
     after = regulation.clauses.filter(number__gt=number).order_by("order").first()
@@ -226,11 +220,15 @@ def clause_get(*, regulation: Regulation, key: str) -> Clause:
 def clause_find(*, regulation_slug: str, key: str) -> Clause | None:
     """The clause numbered `key` (38, 第38条, 三十八 …) in the regulation with this slug."""
     wanted = clause_number_from_key(key)
-    if not wanted:
-        return None
+    return _clause_numbered(wanted, regulation__slug=regulation_slug) if wanted else None
+
+
+def _clause_numbered(wanted: tuple[int, str], **regulation) -> Clause | None:
+    """The clause with this (number, suffix) in the regulation the keyword names."""
+    number, suffix = wanted
     return (
         Clause.objects.select_related("regulation")
-        .filter(regulation__slug=regulation_slug, number=wanted[0], suffix=wanted[1])
+        .filter(number=number, suffix=suffix, **regulation)
         .first()
     )
 
