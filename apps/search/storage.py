@@ -137,13 +137,14 @@ class IndexStore:
         return self.index.writer(timeout=WRITE_LOCK_TIMEOUT, delay=0.05, compound=False)
 
     @contextmanager
-    def _writing(self, texts: dict[str, str | None]):
+    def _writing(self, texts: dict[str, str | None] | None):
         """A writer of the latest generation, committed unless the block fails; the exact-match
-        `texts` (id → text, None: removed) recorded first, under its write lock."""
+        `texts` (id → text, None: removed), if any, recorded first, under its write lock."""
         self.index = self.index.refresh()
         writer = self._writer()
         try:
-            Texts.apply(self.path, texts)  # under the write lock, before Whoosh commits
+            if texts is not None:
+                Texts.apply(self.path, texts)  # under the write lock, before Whoosh commits
             yield writer
         except Exception:
             writer.cancel()
@@ -165,11 +166,9 @@ class IndexStore:
     def delete_by_term(self, field: str, values: Iterable[str]) -> None:
         """Delete the documents with any of these values (their exact-match texts stay, never
         matched: only live documents are)."""
-        self.index = self.index.refresh()
-        writer = self._writer()
-        for value in values:
-            writer.delete_by_term(field, value)
-        writer.commit()
+        with self._writing(None) as writer:
+            for value in values:
+                writer.delete_by_term(field, value)
 
     def delete(self) -> None:
         """Remove the index folder (and the link to it)."""
