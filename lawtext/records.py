@@ -30,13 +30,22 @@ class ParsedRegulation:
     clauses: list[ParsedClause] = field(default_factory=list)
     subtitle: str = ""
     doc_number: str = ""  # 文号, e.g. 国务院令第654号, 国发〔2014〕21号
-    issuers: list[str] = field(default_factory=list)  # 发文机关
-    promulgated_on: date | None = None  # 发布/公布日期
-    effective_on: date | None = None  # 施行日期
-    level: str = ""  # 法律/行政法规/部门规章/规范性文件/行业指引/地方政策 …
+    # 制定机关: canonical names of the bodies that enacted or issued this version (first = main).
+    issuers: list[str] = field(default_factory=list)
+    # 批准机关: canonical names of the bodies that approved it (省人大常委会 for a city's 条例).
+    approvers: list[str] = field(default_factory=list)
+    promulgated_on: date | None = None  # 公布日期 of this version
+    effective_on: date | None = None  # 施行日期 of this version (not the original law's)
+    level: str = ""  # 效力级别 (宪法, 法律, 行政法规, 地方性法规 …); "" when it cannot be told
     events: list[str] = field(default_factory=list)  # header lines: 通过/公布/修正/施行 …
     preamble: list[str] = field(default_factory=list)  # text before the first clause
     version_date: date | None = None
+    province: str = ""  # 地区 of a local regulation: 浙江省, 上海市 …
+    city: str = ""  # and its city below the province, when it is a city's: 杭州市, 深圳市 …
+    incomplete: str = ""  # why the text may be cut off before its end ("" when it looks whole)
+    # Fields that could not be read from the sources, each said in one line (left empty, never
+    # guessed): "未能识别制定机关", "未能识别效力级别" …
+    problems: list[str] = field(default_factory=list)
 
 
 @dataclass
