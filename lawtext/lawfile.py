@@ -6,10 +6,11 @@ import re
 from datetime import date
 from pathlib import PurePath
 
-from .metadata import derive_level, find_doc_number, find_effective_date, issuer_from_event
+from .header import HeaderMetadata, read_header
+from .metadata import find_doc_number, find_effective_date
 from .records import ParsedClause, ParsedRegulation
 from .structure import parse_structure
-from .textnorm import clean_line, find_dates, parse_date
+from .textnorm import clean_line, parse_date
 
 
 def effective_date_from_clauses(clauses: list[ParsedClause]) -> date | None:
@@ -21,28 +22,20 @@ def effective_date_from_clauses(clauses: list[ParsedClause]) -> date | None:
     return None
 
 
-_EVENT_KIND_RE = re.compile(r"(通过|公布|发布|修正|修订|施行|实施)")
-
-
-def _events_metadata(events: list[str]) -> tuple[date | None, date | None, str, list[str]]:
-    """(promulgated, effective, doc_number, issuers) from the header event lines."""
-    promulgated = effective = None
-    doc_number = ""
-    issuers: list[str] = []
-    for event in events:
-        dates = find_dates(event)
-        kinds = _EVENT_KIND_RE.findall(event)
-        if not dates:
-            continue
-        if kinds and kinds[-1] in ("施行", "实施") and len(kinds) == 1:
-            effective = dates[-1]
-            continue
-        promulgated = dates[-1] if "根据" in event else dates[0]
-        doc_number = find_doc_number(event) or doc_number
-        issuer = issuer_from_event(event)
-        if issuer and issuer not in issuers:
-            issuers = [issuer]
-    return promulgated, effective, doc_number, issuers
+def _events_metadata(
+    events: list[str], *, title: str, filename: str, clauses: list[ParsedClause]
+) -> HeaderMetadata:
+    """Issuers, approvers, level, 地区 and dates of this version (see lawtext.header)."""
+    name = PurePath(filename).name if filename else ""
+    version = _VERSION_IN_NAME.search(name)
+    final_text = "\n".join(clause.text for clause in clauses[-5:])
+    return read_header(
+        events,
+        title=title,
+        folder=PurePath(filename).parent.name if filename else "",
+        version_date=parse_date(version[1]) if version else None,
+        final_text=final_text,
+    )
 
 
 _VERSION_IN_NAME = re.compile(r"\((\d{4}-\d{2}-\d{2})\)")
@@ -67,19 +60,23 @@ def parse_law_markdown(text: str, *, filename: str = "") -> ParsedRegulation:
     title = titles[0] if titles else ""
     preamble, clauses = parse_structure(body_lines)
 
-    promulgated, effective, doc_number, issuers = _events_metadata(events)
+    meta = _events_metadata(events, title=title, filename=filename, clauses=clauses)
     version = _VERSION_IN_NAME.search(PurePath(filename).name) if filename else None
-    version_date = parse_date(version[1]) if version else promulgated
-    category = PurePath(filename).parent.name if filename else ""
+    version_date = parse_date(version[1]) if version else meta.promulgated_on
+    doc_number = meta.doc_number
     return ParsedRegulation(
         title=title,
         subtitle=titles[1] if len(titles) > 1 else "",
         clauses=clauses,
         doc_number=doc_number or find_doc_number(" ".join(preamble[:3])),
-        issuers=issuers,
-        promulgated_on=version_date or promulgated,
-        effective_on=effective or effective_date_from_clauses(clauses),
-        level=derive_level(doc_number=doc_number, title=title, issuers=issuers, hint=category),
+        issuers=meta.issuers,
+        approvers=meta.approvers,
+        promulgated_on=meta.promulgated_on,
+        effective_on=meta.effective_on,
+        level=meta.level,
+        province=meta.province,
+        city=meta.city,
+        problems=meta.problems,
         events=events,
         preamble=preamble,
         version_date=version_date,

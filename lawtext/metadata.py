@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from .issuers import bodies_in_text
 from .textnorm import CJK, clean_line, parse_date
 
 _DOC_NUMBER_RE = re.compile(
@@ -12,13 +13,6 @@ _DOC_NUMBER_RE = re.compile(
     rf"|[{CJK}]{{1,12}}[〔\[［(（]\d{{4}}[〕\]］)）]\s*\d+\s*号"
     rf"|[{CJK}]{{2,12}}公告\s*\d{{4}}年第\s*\d+\s*号"
 )
-_ISSUER_EVENT_RE = re.compile(
-    r"(全国人民代表大会常务委员会|全国人民代表大会|国务院|最高人民法院审判委员会|最高人民检察院检察委员会)"
-)
-_ISSUER_OF_COMMITTEE = {
-    "最高人民法院审判委员会": "最高人民法院",
-    "最高人民检察院检察委员会": "最高人民检察院",
-}
 _EFFECTIVE_RE = re.compile(
     r"自\s*(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*起\s*(?:施行|实施|生效)"
 )
@@ -43,33 +37,86 @@ def takes_effect_on_issue(text: str) -> bool:
 
 
 def issuer_from_event(event: str) -> str:
-    """The national body named in a header event line (通过/公布 by …), or ''."""
-    match = _ISSUER_EVENT_RE.search(event)
-    return _ISSUER_OF_COMMITTEE.get(match[1], match[1]) if match else ""
+    """The first body named in a header event line (canonical), or ''."""
+    bodies = bodies_in_text(event)
+    return bodies[0] if bodies else ""
 
 
-def derive_level(*, doc_number: str, title: str, issuers: list[str], hint: str = "") -> str:
-    """Legal level (效力级别) from what the document itself says, the folder name as a hint."""
+# 效力级别 in the taxonomy of the 国家法律法规数据库, in order of authority.
+LEVELS = (
+    "宪法",
+    "法律",
+    "行政法规",
+    "监察法规",
+    "司法解释",
+    "地方性法规",
+    "自治条例",
+    "单行条例",
+    "经济特区法规",
+    "部门规章",
+    "地方政府规章",
+    "规范性文件",
+    "地方规范性文件",
+    "行业指引",
+)
+# Corpus folders whose texts are 法律 (the law categories of the national collection).
+_LAW_FOLDERS = frozenset(
+    "宪法相关法 民法典 民法商法 行政法 经济法 社会法 刑法 诉讼与非诉讼程序法".split()
+)
+_LOCAL_CONGRESS_RE = re.compile(
+    rf"^(?!全国)([{CJK}]{{2,20}}?(?:省|自治区|市|自治州|自治县|县|区))人民代表大会(?:常务委员会)?$"
+)
+_LOCAL_GOVERNMENT_RE = re.compile(rf"^[{CJK}]{{2,20}}?(?:省|自治区|市|自治州|县|区)人民政府")
+# Places with 经济特区 legislative power (立法法 第八十四条).
+_SPECIAL_ZONE_PLACES = ("深圳市", "珠海市", "汕头市", "厦门市", "海南省")
+_COURTS = ("最高人民法院", "最高人民检察院")
+
+
+def derive_level(
+    *, doc_number: str, title: str, issuers: list[str], hint: str = "", local: bool = False
+) -> str:
+    """效力级别 (one of LEVELS) from the enacting bodies, the 文号 and the title; `hint` is the
+    corpus folder (宪法, 行政法规, 司法解释, 部门规章, a law category …) and `local` says the file
+    is from a local collection. '' when it cannot be told: never a default."""
     joined = "、".join(issuers)
-    if hint in ("宪法",) or title.endswith("宪法"):
-        return "宪法"
-    if "法释" in doc_number or "高检发释字" in doc_number or hint == "司法解释":
+    if hint == "宪法" or title.endswith("宪法") or re.search("宪法修正案", title):
+        if not issuers or any(b.startswith("全国人民代表大会") for b in issuers):
+            return "宪法"
+    if "国家监察委员会" in issuers:
+        return "监察法规"
+    if any(b in _COURTS for b in issuers) or re.search("法释|高检发释字", doc_number):
         return "司法解释"
-    if "主席令" in doc_number or "全国人民代表大会" in joined:
+    if hint == "司法解释" and not issuers:
+        return "司法解释"
+    if any(b.startswith("全国人民代表大会") for b in issuers) or "主席令" in doc_number:
         return "法律"
-    if "国务院令" in doc_number or hint == "行政法规":
+    congress = next((m for b in issuers if (m := _LOCAL_CONGRESS_RE.match(b))), None)
+    if congress or (local and not issuers):
+        place = congress[1] if congress else ""
+        if re.search("自治条例$", title):
+            return "自治条例"
+        if re.search("自治(?:州|县)$", place) and re.search("条例$", title):
+            return "单行条例"
+        if "经济特区" in title and (place in _SPECIAL_ZONE_PLACES or not congress):
+            return "经济特区法规"
+        return "地方性法规"
+    if _LOCAL_GOVERNMENT_RE.match(joined):
+        return "地方政府规章" if "令" in doc_number or hint == "地方政府规章" else "地方规范性文件"
+    if "国务院令" in doc_number or (hint == "行政法规" and (not issuers or "国务院" in issuers)):
         return "行政法规"
-    if re.search(r"(部|委|局|署|行|会)令", doc_number) or hint == "部门规章":
+    if hint == "行政法规":
+        return (
+            "行政法规"  # 国务院批准、部门发布: classed with the 行政法规 in the national database
+        )
+    if re.search(r"(?:部|委|局|署|行|会)(?:第\d+号)?令", doc_number) or hint == "部门规章":
         return "部门规章"
     if "指引" in title or "协会" in joined:
         return "行业指引"
-    if re.search(r"(省|市|自治区|县|区)人民政府", joined):
-        return "地方政策"
     if doc_number or issuers:
         return "规范性文件"
-    if hint:
+    if hint in _LAW_FOLDERS:
         return "法律"
-    return "规范性文件"
+    return ""
 
 
 def short_title_for(title: str) -> str:

@@ -162,7 +162,10 @@ def test_metadata_helpers():
         )
         == "行业指引"
     )
-    assert derive_level(doc_number="", title="若干意见", issuers=["上海市人民政府"]) == "地方政策"
+    assert (
+        derive_level(doc_number="", title="若干意见", issuers=["上海市人民政府"])
+        == "地方规范性文件"
+    )
     assert (
         derive_level(doc_number="国发〔2014〕21号", title="纲要", issuers=["国务院"])
         == "规范性文件"
