@@ -68,7 +68,7 @@ _CUT_RE = re.compile(
     r"|[，。,;；:：（）()\[\]【】\s])"
 )
 _BODY_END_RE = re.compile(
-    r"(?:委员会|常委会|人大|人民代表大会|部|总局|局|院|署|办公室|银行|政府|委|中央|厅|总会|协会|中心)$"
+    r"(?:委员会|常委会|常委员会|常务员会|人大|人民代表大会|部|总局|局|院|署|办公室|银行|政府|委|中央|厅|总会|协会|中心)$"
 )
 _LEADING_RE = re.compile(r"^(?:经|由|根据|以|和|及|并)+")
 _DECISION_BODY_RE = re.compile(rf"^《([{CJK}、]{{2,40}}?)关于")
@@ -115,3 +115,8 @@ def decision_bodies(text: str, *, province: str = "", city: str = "") -> list[st
             if name and name not in found:
                 found.append(name)
     return found
+
+
+def issuer_alias_rows() -> tuple[tuple[str, str, str], ...]:
+    """(canonical, alias, source) rows of the data file, for the application's alias table."""
+    return _alias_rows()
