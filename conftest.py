@@ -33,9 +33,10 @@ def empty_cache():
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker, search_index_dir):
-    """The bundled corpus, ingested once for the whole session (tests read it, and roll back)."""
+    """The test corpus (the 16 laws and 5 publications), ingested once for the whole session
+    (tests read it, and roll back)."""
     with django_db_blocker.unblock():
-        report = corpus_ingest(paths=[settings.CORPUS_DIR])
+        report = corpus_ingest(paths=settings.TEST_CORPUS_PATHS)
     failed = [(f.path, f.message) for f in report.failed]
     assert not failed, failed
 
@@ -45,7 +46,12 @@ def live_site(tmp_path_factory):
     """gunicorn serving the bundled corpus from a throw-away SQLite database and index."""
     workdir = tmp_path_factory.mktemp("site")
     env = site_env(workdir)
-    for command in (["migrate", "-v0"], ["ingest", "-v0"], ["collectstatic", "--noinput", "-v0"]):
+    corpus = [str(path) for path in settings.TEST_CORPUS_PATHS]
+    for command in (
+        ["migrate", "-v0"],
+        ["ingest", "-v0", *corpus],
+        ["collectstatic", "--noinput", "-v0"],
+    ):
         manage(env, *command)
     with gunicorn(env, workdir) as base:
         yield base

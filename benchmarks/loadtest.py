@@ -2,9 +2,9 @@
 
     .venv/bin/python benchmarks/loadtest.py [--seconds 60] [--users 50] [--corpus PATH ...]
 
-On a throw-away database and index holding the corpus (default: the bundled one), gunicorn runs
-as `make serve` runs it (2 workers) and wrk, on loopback, sends a mix of search pages, search
-API calls, clause and regulation pages, API reads, and API writes (a clause edited and edited
+On a throw-away database and index holding the corpus (default: the test corpus, 16 laws and 5
+publications), gunicorn runs as `make serve` runs it (2 workers) and wrk, on loopback, sends a
+mix of search pages, search API calls, clause and regulation pages, API reads, and API writes (a clause edited and edited
 back, with a token). Afterwards every edit must be in the database and the search index must
 agree with it. Exits 1 on any non-2xx answer, socket error or index drift.
 """
@@ -100,7 +100,7 @@ def main():
     from apps.policies.models import Clause
     from apps.search.services import index_check
 
-    paths = [Path(p) for p in args.corpus] if args.corpus else [Path(settings.CORPUS_DIR)]
+    paths = [Path(p) for p in args.corpus] if args.corpus else list(settings.TEST_CORPUS_PATHS)
     report = corpus_ingest(paths=paths)
     print(f"corpus: {len(report.files)} files, {Clause.objects.count()} clauses", flush=True)
     editor = User.objects.create_superuser("loadtest", "loadtest@example.cn", None)

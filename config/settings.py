@@ -21,7 +21,16 @@ DEBUG = env("DEBUG")
 # The default key only serves local runs; `check --deploy` flags it, so production sets SECRET_KEY.
 SECRET_KEY = env("SECRET_KEY", default="django-insecure-local-development-only")
 ALLOWED_HOSTS = env("ALLOWED_HOSTS")
+# The whole shipped body of law; the demo is a part of it that loads in about a minute.
 CORPUS_DIR = BASE_DIR / "fixtures" / "corpus"
+DEMO_CORPUS_PATHS = [
+    CORPUS_DIR / "laws",
+    CORPUS_DIR / "seeds",
+    CORPUS_DIR / "laws-full" / "民法典",
+    CORPUS_DIR / "local" / "广东",
+]
+# What the test suite and the CI load test ingest: the 16 laws and the 5 publications.
+TEST_CORPUS_PATHS = [CORPUS_DIR / "laws", CORPUS_DIR / "seeds"]
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -1,11 +1,33 @@
 from django.contrib import admin
 
-from .models import Citation, Clause, IssuingBody, Regulation
+from .models import Citation, Clause, IssuingBody, IssuingBodyAlias, Regulation, RegulationSource
+
+
+class IssuingBodyAliasInline(admin.TabularInline):
+    model = IssuingBodyAlias
+    fields = ["name", "source"]
+    extra = 1
 
 
 @admin.register(IssuingBody)
 class IssuingBodyAdmin(admin.ModelAdmin):
-    search_fields = ["name"]
+    search_fields = ["name", "aliases__name"]
+    inlines = [IssuingBodyAliasInline]
+
+
+@admin.register(IssuingBodyAlias)
+class IssuingBodyAliasAdmin(admin.ModelAdmin):
+    list_display = ["name", "body", "source"]
+    search_fields = ["name", "body__name"]
+    raw_id_fields = ["body"]
+
+
+class RegulationSourceInline(admin.TabularInline):
+    model = RegulationSource
+    fields = ["path", "role", "note", "checksum"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
 
 
 class ClauseInline(admin.TabularInline):
@@ -19,14 +41,23 @@ class ClauseInline(admin.TabularInline):
 
 @admin.register(Regulation)
 class RegulationAdmin(admin.ModelAdmin):
-    list_display = ["title", "doc_number", "level", "status", "promulgated_on", "has_full_text"]
-    list_filter = ["level", "status", "has_full_text", "text_source", "issuers"]
+    list_display = [
+        "title",
+        "doc_number",
+        "level",
+        "province",
+        "city",
+        "status",
+        "promulgated_on",
+        "has_full_text",
+    ]
+    list_filter = ["level", "status", "province", "has_full_text", "text_source"]
     search_fields = ["title", "short_title", "doc_number"]
-    filter_horizontal = ["issuers"]
+    filter_horizontal = ["issuers", "approvers"]
     raw_id_fields = ["source_article", "catalogue_publication"]
     readonly_fields = ["source_path", "source_checksum", "text_source", "updated_at"]
     date_hierarchy = "promulgated_on"
-    inlines = [ClauseInline]
+    inlines = [RegulationSourceInline, ClauseInline]
 
 
 @admin.register(Clause)

@@ -26,7 +26,9 @@ class RegulationFilterForm(forms.Form):
     level = forms.ChoiceField(
         required=False, choices=[("", "全部")] + Level.choices, label="效力级别"
     )
-    issuer = forms.CharField(required=False, max_length=100, label="发文机关")
+    issuer = forms.CharField(required=False, max_length=100, label="制定机关")
+    province = forms.CharField(required=False, max_length=20, label="省（自治区、直辖市）")
+    city = forms.CharField(required=False, max_length=20, label="市")
     status = forms.ChoiceField(
         required=False, choices=[("", "全部")] + Status.choices, label="时效性"
     )
@@ -42,6 +44,8 @@ class RegulationFilterForm(forms.Form):
         "q",
         "level",
         "issuer",
+        "province",
+        "city",
         "status",
         "year",
         "promulgated_after",

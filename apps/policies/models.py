@@ -8,7 +8,7 @@ from lawtext.textnorm import find_dates
 
 
 class IssuingBody(models.Model):
-    """发文机关."""
+    """制定机关 / 发文机关, under its one canonical name."""
 
     name = models.CharField("名称", max_length=100, unique=True)
 
@@ -20,15 +20,48 @@ class IssuingBody(models.Model):
         return self.name
 
 
+class IssuingBodyAlias(models.Model):
+    """Another name of a body (全国人大常委会 for 全国人民代表大会常务委员会).
+
+    Seeded from lawtext's data file at every ingestion; editors add more in the admin. Facets and
+    filters show the canonical name; a filter or search with an alias finds the body.
+    """
+
+    name = models.CharField("别名", max_length=100, unique=True)
+    body = models.ForeignKey(
+        IssuingBody, verbose_name="机关", on_delete=models.CASCADE, related_name="aliases"
+    )
+    source = models.CharField("来源", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "机关别名"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.body.name}"
+
+    def clean(self):
+        if IssuingBody.objects.filter(name=self.name).exists():
+            raise ValidationError({"name": "这是一个机关的正式名称，不能作为别名。"})
+
+
 class Level(models.TextChoices):
+    """效力级别 as 国家法律法规数据库 has them, in order of authority (lawtext.LEVELS)."""
+
     CONSTITUTION = "宪法"
     LAW = "法律"
     ADMINISTRATIVE_REGULATION = "行政法规"
+    SUPERVISORY_REGULATION = "监察法规"
     JUDICIAL_INTERPRETATION = "司法解释"
+    LOCAL_REGULATION = "地方性法规"
+    AUTONOMOUS_REGULATION = "自治条例"
+    SEPARATE_REGULATION = "单行条例"
+    SPECIAL_ZONE_REGULATION = "经济特区法规"
     DEPARTMENTAL_RULE = "部门规章"
+    LOCAL_GOVERNMENT_RULE = "地方政府规章"
     NORMATIVE_DOCUMENT = "规范性文件"
+    LOCAL_NORMATIVE_DOCUMENT = "地方规范性文件"
     INDUSTRY_GUIDELINE = "行业指引"
-    LOCAL_POLICY = "地方政策"
 
 
 class Status(models.TextChoices):
@@ -51,10 +84,18 @@ class Regulation(models.Model):
     short_title = models.CharField("简称", max_length=200, blank=True)
     slug = models.SlugField("标识", max_length=200, unique=True, allow_unicode=True)
     doc_number = models.CharField("文号", max_length=100, blank=True, db_index=True)
-    level = models.CharField("效力级别", max_length=20, choices=Level.choices, db_index=True)
-    issuers = models.ManyToManyField(
-        IssuingBody, verbose_name="发文机关", blank=True, related_name="regulations"
+    # Empty when the sources do not tell it (reported in `problems`), never a guessed default.
+    level = models.CharField(
+        "效力级别", max_length=20, choices=Level.choices, blank=True, db_index=True
     )
+    issuers = models.ManyToManyField(
+        IssuingBody, verbose_name="制定机关", blank=True, related_name="regulations"
+    )
+    approvers = models.ManyToManyField(
+        IssuingBody, verbose_name="批准机关", blank=True, related_name="approved_regulations"
+    )
+    province = models.CharField("省（自治区、直辖市）", max_length=20, blank=True, db_index=True)
+    city = models.CharField("市", max_length=20, blank=True, db_index=True)
     promulgated_on = models.DateField("发布日期", null=True, blank=True, db_index=True)
     effective_on = models.DateField("施行日期", null=True, blank=True)
     status = models.CharField(
@@ -84,6 +125,12 @@ class Regulation(models.Model):
     source_checksum = models.CharField(max_length=64, blank=True)
     preamble = models.TextField("序言/题注", blank=True)
     events = models.TextField("制定修改沿革", blank=True)
+    incomplete = models.CharField(
+        "可能不完整", max_length=300, blank=True, help_text="来源文本可能被截断的原因"
+    )
+    problems = models.TextField(
+        "未能识别的字段", blank=True, help_text="导入时未能从来源读出的字段，每行一条"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -198,6 +245,31 @@ class Citation(models.Model):
         return self.target_clause_id is not None or (
             self.target_number is None and self.target_regulation_id is not None
         )
+
+
+class RegulationSource(models.Model):
+    """A law file (.md) of a regulation version: its text, one 编 of a work split over several
+    files, or a copy of the same version found in another folder."""
+
+    class Role(models.TextChoices):
+        TEXT = "text", "正文"
+        PART = "part", "分编"
+        DUPLICATE = "duplicate", "重复副本"
+
+    regulation = models.ForeignKey(
+        Regulation, on_delete=models.CASCADE, related_name="sources", verbose_name="法规"
+    )
+    path = models.CharField("来源文件", max_length=500, unique=True)
+    checksum = models.CharField(max_length=64)
+    role = models.CharField("作用", max_length=10, choices=Role.choices, default=Role.TEXT)
+    note = models.CharField("说明", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "来源文件"
+        ordering = ["regulation", "path"]
+
+    def __str__(self) -> str:
+        return self.path
 
 
 class ContentVersion(models.Model):

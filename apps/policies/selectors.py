@@ -11,7 +11,15 @@ from django.utils.safestring import SafeString, mark_safe
 from apps.documents.models import Article, Publication
 from lawtext.numerals import ascii_int, cn_to_int, int_to_cn, parse_clause_number
 
-from .models import Citation, Clause, ContentVersion, IssuingBody, Level, Regulation
+from .models import (
+    Citation,
+    Clause,
+    ContentVersion,
+    IssuingBody,
+    IssuingBodyAlias,
+    Level,
+    Regulation,
+)
 
 REGULATION_SORTS = {
     "date": ("-promulgated_on", "title"),
@@ -33,13 +41,23 @@ def content_version_get() -> int:
 
 def regulation_queryset() -> QuerySet[Regulation]:
     return Regulation.objects.prefetch_related(
-        Prefetch("issuers", queryset=IssuingBody.objects.order_by("name"))
+        Prefetch("issuers", queryset=IssuingBody.objects.order_by("name")),
+        Prefetch("approvers", queryset=IssuingBody.objects.order_by("name")),
     ).annotate(clause_count=Count("clauses", distinct=True))
 
 
+def issuer_canonical_name(name: str) -> str:
+    """The canonical name of a body named by an alias (全国人大常委会), or the name itself."""
+    canonical = (
+        IssuingBodyAlias.objects.filter(name=name).values_list("body__name", flat=True).first()
+    )
+    return canonical or name
+
+
 def regulation_list(*, filters: dict, sort: str = "date") -> QuerySet[Regulation]:
-    """Regulations matching the list filters (each optional): q, level, issuer, status, year,
-    promulgated_after, promulgated_before, has_full_text."""
+    """Regulations matching the list filters (each optional): q, level, issuer (a canonical name
+    or an alias), province, city, status, year, promulgated_after, promulgated_before,
+    has_full_text."""
     queryset = regulation_queryset()
     if q := filters.get("q"):
         queryset = queryset.filter(
@@ -48,7 +66,11 @@ def regulation_list(*, filters: dict, sort: str = "date") -> QuerySet[Regulation
     if level := filters.get("level"):
         queryset = queryset.filter(level=level)
     if issuer := filters.get("issuer"):
-        queryset = queryset.filter(issuers__name=issuer)
+        queryset = queryset.filter(issuers__name=issuer_canonical_name(issuer))
+    if province := filters.get("province"):
+        queryset = queryset.filter(province=province)
+    if city := filters.get("city"):
+        queryset = queryset.filter(city=city)
     if status := filters.get("status"):
         queryset = queryset.filter(status=status)
     if year := filters.get("year"):
@@ -69,10 +91,13 @@ class FacetCount:
 
 
 def regulation_facets(*, filters: dict) -> dict[str, list[FacetCount]]:
-    """Counts per level, status, issuer and year for the regulations the other filters leave."""
+    """Counts per level, status, issuer, province, city and year for the regulations the other
+    filters leave (cities only within a chosen province, as the list shows them)."""
     facets = {}
-    for name in ("level", "status", "issuer", "year"):
+    for name in ("level", "status", "issuer", "province", "city", "year"):
         others = {k: v for k, v in filters.items() if k != name}
+        if name == "province":
+            others.pop("city", None)
         base = Regulation.objects.filter(
             pk__in=regulation_list(filters=others, sort="title").values("pk")
         )
@@ -89,6 +114,13 @@ def regulation_facets(*, filters: dict) -> dict[str, list[FacetCount]]:
                 .values_list("promulgated_on__year")
                 .annotate(n=Count("pk"))
                 .order_by("-promulgated_on__year")
+            )
+        elif name in ("province", "city"):
+            rows = (
+                base.exclude(**{name: ""})
+                .values_list(name)
+                .annotate(n=Count("pk"))
+                .order_by("-n", name)
             )
         else:
             rows = base.values_list(name).annotate(n=Count("pk")).order_by("-n", name)
@@ -119,6 +151,7 @@ def regulation_get(*, slug: str) -> Regulation:
     return (
         regulation_queryset()
         .select_related("source_article__publication", "catalogue_publication")
+        .prefetch_related("sources")
         .get(slug=slug)
     )
 

@@ -51,6 +51,8 @@ class SearchFacetsSerializer(serializers.Serializer):
     type = FacetValueSerializer(many=True)
     issuer = FacetValueSerializer(many=True)
     level = FacetValueSerializer(many=True)
+    province = FacetValueSerializer(many=True)
+    city = FacetValueSerializer(many=True)
     status = FacetValueSerializer(many=True)
     year = FacetValueSerializer(many=True)
 
@@ -77,7 +79,9 @@ class SearchView(APIView):
         parameters=[
             OpenApiParameter("q", str, description="检索词（语法同检索页）；为空时返回全部"),
             OpenApiParameter("type", str, enum=list(TYPE_LABELS)),
-            OpenApiParameter("issuer", str),
+            OpenApiParameter("issuer", str, description="制定机关全称或简称"),
+            OpenApiParameter("province", str, description="省（自治区、直辖市）"),
+            OpenApiParameter("city", str, description="市"),
             OpenApiParameter("level", str, enum=[c[0] for c in Level.choices]),
             OpenApiParameter("status", str, enum=[c[0] for c in Status.choices]),
             OpenApiParameter("year", str, pattern=r"^\d{4}$"),

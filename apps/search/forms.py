@@ -16,7 +16,9 @@ class SearchForm(forms.Form):
     type = forms.ChoiceField(
         required=False, choices=[("", "全部")] + list(TYPE_LABELS.items()), label="类型"
     )
-    issuer = forms.CharField(required=False, max_length=100, label="发文机关")
+    issuer = forms.CharField(required=False, max_length=100, label="制定机关")
+    province = forms.CharField(required=False, max_length=20, label="省（自治区、直辖市）")
+    city = forms.CharField(required=False, max_length=20, label="市")
     level = forms.ChoiceField(
         required=False, choices=[("", "全部")] + Level.choices, label="效力级别"
     )
@@ -37,7 +39,17 @@ class SearchForm(forms.Form):
         required=False, min_value=1, max_value=MAX_PAGE_SIZE, label="每页条数"
     )
 
-    FILTERS = ("type", "issuer", "level", "status", "year", "regulation", "publication")
+    FILTERS = (
+        "type",
+        "issuer",
+        "level",
+        "province",
+        "city",
+        "status",
+        "year",
+        "regulation",
+        "publication",
+    )
 
     def filters(self) -> dict[str, str]:
         return {name: self.cleaned_data[name] for name in self.FILTERS if self.cleaned_data[name]}

@@ -32,6 +32,8 @@ class _Common(indexes.SearchIndex):
     content_type = FacetField()
     issuer = MultiFacetField()
     level = FacetField()
+    province = FacetField()
+    city = FacetField()
     status = FacetField()
     year = FacetField()
     publication = FacetField()
@@ -54,6 +56,8 @@ def _regulation_fields(regulation: Regulation) -> dict:
     return {
         "issuer": [body.name for body in regulation.issuers.all()],
         "level": regulation.level,
+        "province": regulation.province,
+        "city": regulation.city,
         "status": regulation.status,
         "year": str(promulgated.year) if promulgated else "",
         "regulation": regulation.slug,
@@ -127,6 +131,8 @@ class ArticleIndex(_Common, indexes.Indexable):
             content_type=TYPE_ARTICLE,
             issuer=[],
             level="",
+            province="",
+            city="",
             status="",
             year=str(published.year) if published else "",
             publication=str(obj.publication),

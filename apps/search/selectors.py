@@ -10,6 +10,7 @@ from haystack import connections
 
 from apps.documents.models import Article
 from apps.policies.models import Clause, Regulation
+from apps.policies.selectors import issuer_canonical_name
 
 from .highlight import highlight
 from .query import parse_query
@@ -19,6 +20,8 @@ FACETS = {
     "type": "content_type",
     "issuer": "issuer",
     "level": "level",
+    "province": "province",
+    "city": "city",
     "status": "status",
     "year": "year",
 }
@@ -99,6 +102,8 @@ def search_documents(
     An empty query matches everything, so facets can be browsed without typing.
     """
     filters = {k: v for k, v in (filters or {}).items() if v}
+    if "issuer" in filters:  # an alias (全国人大常委会) finds the body's canonical name
+        filters["issuer"] = issuer_canonical_name(filters["issuer"])
     parsed = parse_query(query)
     backend = connections["default"].get_backend()
     narrow = {f'{FILTER_FIELDS[name]}:"{_escape(value)}"' for name, value in filters.items()}

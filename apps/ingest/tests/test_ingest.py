@@ -103,9 +103,9 @@ def test_ingest_twice_changes_nothing():
         Citation.objects.count(),
     )
     clause_ids = set(Clause.objects.values_list("pk", flat=True))
-    report = corpus_ingest(paths=[settings.CORPUS_DIR])
+    report = corpus_ingest(paths=settings.TEST_CORPUS_PATHS)
     assert {f.outcome for f in report.files} == {"unchanged"}
-    forced = corpus_ingest(paths=[settings.CORPUS_DIR], force=True)
+    forced = corpus_ingest(paths=settings.TEST_CORPUS_PATHS, force=True)
     assert {f.outcome for f in forced.files} == {"updated"}
     assert (
         Regulation.objects.count(),

@@ -7,7 +7,8 @@ from ..models import Citation, Clause, Level, Regulation, Status
 class RegulationSerializer(serializers.ModelSerializer):
     # Slugs keep Chinese characters (电子商务法-2018-08-31); not the ASCII-only \w of the schema.
     slug = serializers.CharField(read_only=True)
-    issuers = serializers.SerializerMethodField()
+    issuers = serializers.SerializerMethodField(help_text="制定机关（规范名称）")
+    approvers = serializers.SerializerMethodField(help_text="批准机关（规范名称）")
     clause_count = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
     html_url = serializers.SerializerMethodField()
@@ -21,6 +22,9 @@ class RegulationSerializer(serializers.ModelSerializer):
             "doc_number",
             "level",
             "issuers",
+            "approvers",
+            "province",
+            "city",
             "promulgated_on",
             "effective_on",
             "status",
@@ -32,6 +36,9 @@ class RegulationSerializer(serializers.ModelSerializer):
 
     def get_issuers(self, obj) -> list[str]:
         return [body.name for body in obj.issuers.all()]
+
+    def get_approvers(self, obj) -> list[str]:
+        return [body.name for body in obj.approvers.all()]
 
     def get_clause_count(self, obj) -> int:
         count = getattr(obj, "clause_count", None)
@@ -74,15 +81,34 @@ class RegulationDetailSerializer(RegulationSerializer):
     toc = serializers.SerializerMethodField()
     source_article = SourceArticleSerializer(allow_null=True)
     events = serializers.SerializerMethodField()
+    problems = serializers.SerializerMethodField(help_text="导入时未能从来源读出或有出入的字段")
+    sources = serializers.SerializerMethodField(help_text="来源文件（含分编与重复副本）")
 
     class Meta(RegulationSerializer.Meta):
-        fields = RegulationSerializer.Meta.fields + ["preamble", "events", "source_article", "toc"]
+        fields = RegulationSerializer.Meta.fields + [
+            "preamble",
+            "events",
+            "incomplete",
+            "problems",
+            "sources",
+            "source_article",
+            "toc",
+        ]
 
     def get_toc(self, obj) -> list[dict]:
         return TocEntrySerializer(self.context.get("toc", []), many=True).data
 
     def get_events(self, obj) -> list[str]:
         return [line for line in obj.events.splitlines() if line]
+
+    def get_problems(self, obj) -> list[str]:
+        return [line for line in obj.problems.splitlines() if line]
+
+    def get_sources(self, obj) -> list[dict]:
+        return [
+            {"path": source.path, "role": source.role, "note": source.note}
+            for source in obj.sources.all()
+        ]
 
 
 class CitationSerializer(serializers.ModelSerializer):
@@ -173,6 +199,8 @@ class RegulationWriteSerializer(serializers.Serializer):
     doc_number = serializers.CharField(max_length=100, required=False, allow_blank=True)
     level = serializers.ChoiceField(choices=Level.choices)
     issuers = serializers.ListField(child=serializers.CharField(max_length=100), required=False)
+    province = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    city = serializers.CharField(max_length=20, required=False, allow_blank=True)
     promulgated_on = serializers.DateField(required=False, allow_null=True)
     effective_on = serializers.DateField(required=False, allow_null=True)
     status = serializers.ChoiceField(choices=Status.choices, required=False)

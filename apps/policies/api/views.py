@@ -40,7 +40,9 @@ LIST_PARAMS = [
     OpenApiParameter(
         "level", str, enum=[c[0] for c in RegulationFilterForm.base_fields["level"].choices if c[0]]
     ),
-    OpenApiParameter("issuer", str, description="发文机关全称"),
+    OpenApiParameter("issuer", str, description="制定机关全称或简称（如 全国人大常委会）"),
+    OpenApiParameter("province", str, description="省（自治区、直辖市），如 浙江省、上海市"),
+    OpenApiParameter("city", str, description="市，如 杭州市"),
     OpenApiParameter(
         "status",
         str,

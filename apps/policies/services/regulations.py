@@ -14,7 +14,14 @@ from apps.documents.models import Article, Publication
 from lawtext.metadata import derive_level, short_title_for
 from lawtext.records import CatalogueEntry, ParsedRegulation
 
-from ..models import IssuingBody, Regulation, Status, TextSource
+from ..models import (
+    IssuingBody,
+    IssuingBodyAlias,
+    Regulation,
+    RegulationSource,
+    Status,
+    TextSource,
+)
 from .clauses import clauses_sync
 
 # Two records with the same title whose dates are this close describe one version (a catalogue
@@ -40,8 +47,14 @@ def _slug_for(title: str, version: date | None, *, exclude_pk: int | None = None
     return slug
 
 
-def regulation_find_same(*, title: str, version: date | None) -> Regulation | None:
-    """The record describing the same regulation version, if the base has one."""
+def regulation_find_same(
+    *, title: str, version: date | None, law_file: bool = False
+) -> Regulation | None:
+    """The record describing the same regulation version, if the base has one.
+
+    A catalogue row or an article may date a version a few days apart from its law file; two law
+    files are one version only on the very same date (two amendments can be weeks apart).
+    """
     candidates = Regulation.objects.filter(title__endswith=short_title_for(title))
     for candidate in candidates:
         if not _same_title(candidate.title, title):
@@ -50,18 +63,68 @@ def regulation_find_same(*, title: str, version: date | None) -> Regulation | No
             if version == candidate.promulgated_on:
                 return candidate
             continue
+        if law_file and candidate.text_source == TextSource.LAW_FILE:
+            if candidate.promulgated_on == version:
+                return candidate
+            continue
         if abs((candidate.promulgated_on - version).days) <= SAME_VERSION_DAYS:
             return candidate
     return None
 
 
 def issuing_bodies_get(*, names: Iterable[str]) -> list[IssuingBody]:
-    bodies = []
+    """The bodies under these names, an alias (全国人大常委会) standing for its canonical body."""
+    bodies: list[IssuingBody] = []
     for name in names:
         name = name.strip()[:100]
-        if name:
-            bodies.append(IssuingBody.objects.get_or_create(name=name)[0])
+        if not name:
+            continue
+        alias = IssuingBodyAlias.objects.select_related("body").filter(name=name).first()
+        body = alias.body if alias else IssuingBody.objects.get_or_create(name=name)[0]
+        if body not in bodies:
+            bodies.append(body)
     return bodies
+
+
+def issuing_body_aliases_load(*, rows: Iterable[tuple[str, str, str]]) -> int:
+    """Make the alias table hold these (canonical, alias, source) rows; returns rows added.
+
+    Aliases an editor added in the admin stay. A body recorded under a name that is now an alias
+    is merged into its canonical body: its regulations move over, so no body shows twice.
+    """
+    added = 0
+    for canonical, alias, source in rows:
+        if alias == canonical:
+            continue
+        body = IssuingBody.objects.get_or_create(name=canonical)[0]
+        row, created = IssuingBodyAlias.objects.get_or_create(
+            name=alias, defaults={"body": body, "source": source[:300]}
+        )
+        added += created
+        stray = IssuingBody.objects.filter(name=alias).first()
+        if stray is not None:
+            for regulation in stray.regulations.all():
+                regulation.issuers.add(row.body)
+            for regulation in stray.approved_regulations.all():
+                regulation.approvers.add(row.body)
+            stray.delete()
+    return added
+
+
+def regulation_source_add(
+    *, regulation: Regulation, path: str, checksum: str, role: str, note: str = ""
+) -> RegulationSource:
+    """Record one more law file of this version (a part of the work, or a copy of it)."""
+    source, _ = RegulationSource.objects.update_or_create(
+        path=path[:500],
+        defaults={
+            "regulation": regulation,
+            "checksum": checksum,
+            "role": role,
+            "note": note[:300],
+        },
+    )
+    return source
 
 
 def regulation_upsert(
@@ -71,10 +134,19 @@ def regulation_upsert(
     source_path: str = "",
     checksum: str = "",
     article: Article | None = None,
+    regulation: Regulation | None = None,
+    notes: Iterable[str] = (),
 ) -> Regulation:
-    """Create or merge a regulation; the text from the best source (law file > article) wins."""
+    """Create or merge a regulation; the text from the best source (law file > article) wins.
+
+    `regulation` is the record of the same version when the caller has found it already.
+    `notes` are said in the record's problems beside the parser's.
+    """
     version = parsed.version_date or parsed.promulgated_on
-    regulation = regulation_find_same(title=parsed.title, version=version)
+    if regulation is None:
+        regulation = regulation_find_same(
+            title=parsed.title, version=version, law_file=text_source == TextSource.LAW_FILE
+        )
     takes_text = regulation is None or text_source >= regulation.text_source
     if regulation is None:
         regulation = Regulation(title=parsed.title[:300])
@@ -82,15 +154,12 @@ def regulation_upsert(
         regulation.title = parsed.title[:300]
         regulation.short_title = short_title_for(parsed.title)[:200]
         regulation.doc_number = parsed.doc_number[:100] or regulation.doc_number
-        regulation.level = (
-            parsed.level
-            or regulation.level
-            or derive_level(
-                doc_number=parsed.doc_number, title=parsed.title, issuers=parsed.issuers
-            )
-        )
+        regulation.level = parsed.level or regulation.level
+        regulation.province, regulation.city = parsed.province[:20], parsed.city[:20]
         regulation.promulgated_on = version or regulation.promulgated_on
         regulation.effective_on = parsed.effective_on or regulation.effective_on
+        regulation.incomplete = parsed.incomplete[:300]
+        regulation.problems = "\n".join([*parsed.problems, *notes])
         regulation.preamble = "\n".join(parsed.preamble)
         regulation.events = "\n".join(parsed.events)
         regulation.text_source = text_source
@@ -105,6 +174,8 @@ def regulation_upsert(
     if takes_text or not regulation.issuers.exists():
         if parsed.issuers:
             regulation.issuers.set(issuing_bodies_get(names=parsed.issuers))
+    if takes_text:
+        regulation.approvers.set(issuing_bodies_get(names=parsed.approvers))
     if takes_text:
         clauses_sync(regulation=regulation, parsed_clauses=parsed.clauses)
     return regulation
