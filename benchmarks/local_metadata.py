@@ -147,9 +147,8 @@ def run_local(corpus: Path) -> int:
         return f"{ok}/{total} = {100 * ok / total:.1f}%" if total else "0/0"
 
     print(f"files: {len(files)}")
-    print(
-        f"制定机关 = body named in the header events: {pct(counts['issuer_ok'], counts['with_events'])}"
-    )
+    issuer_share = pct(counts["issuer_ok"], counts["with_events"])
+    print(f"制定机关 = body named in the header events: {issuer_share}")
     print(
         f"  files without header events: {counts['no_events']} (issuer left empty with a problem)"
     )
