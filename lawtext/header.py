@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import PurePath
 
 from .events import Event, read_events, this_version
 from .metadata import derive_level, find_effective_date, takes_effect_on_issue
@@ -59,6 +60,22 @@ def _foreign(event: Event, province: str, city: str) -> bool:
     return False
 
 
+_CATEGORIES = frozenset(
+    "宪法 宪法相关法 民法典 民法商法 行政法 经济法 社会法 刑法 诉讼与非诉讼程序法 行政法规 司法解释"
+    " 部门规章 其他".split()
+)
+
+
+def _category(folder: str) -> str:
+    """The corpus category or local collection a folder path is in: '…/部门规章/公安部' → 部门规章
+    (the folder below a category names a body, which the text itself says better)."""
+    parts = PurePath(folder).parts
+    for part in reversed(parts):
+        if part in _CATEGORIES or province_of_folder(part):
+            return part
+    return parts[-1] if parts else ""
+
+
 def read_header(
     lines: list[str],
     *,
@@ -71,6 +88,7 @@ def read_header(
     category such as 行政法规, or a local collection such as 浙江), `final_text` the last
     clauses."""
     meta = HeaderMetadata()
+    folder = _category(folder)
     folder_province = province_of_folder(folder)
     title_province, title_city = place_at_start(title)
     context_province = folder_province or title_province
@@ -118,7 +136,7 @@ def read_header(
     meta.promulgated_on = promulgated
 
     # 施行日期
-    since = enacted.on if enacted is not None else None
+    since = enacted.on if enacted is not None else version_date
     effective = None
     for event in (enacted, published):
         if event is not None and event.effective and effective is None:
@@ -146,8 +164,8 @@ def read_header(
     if meta.promulgated_on is None:
         meta.problems.append("未能识别公布日期")
     if meta.effective_on is None:
-        if version.amended and clause_date and since and clause_date < since:
-            meta.problems.append("未能识别施行日期（本版本为修正，施行条款为原法的日期）")
+        if clause_date and since and clause_date < since:
+            meta.problems.append("未能识别施行日期（施行条款的日期早于本版本，为原文本的日期）")
         else:
             meta.problems.append("未能识别施行日期")
     return meta

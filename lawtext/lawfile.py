@@ -32,7 +32,7 @@ def _events_metadata(
     return read_header(
         events,
         title=title,
-        folder=PurePath(filename).parent.name if filename else "",
+        folder=str(PurePath(filename).parent) if filename else "",
         version_date=parse_date(version[1]) if version else None,
         final_text=final_text,
     )
