@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ..issuers import canonical_issuer
 from ..metadata import derive_level, find_doc_number, find_effective_date, takes_effect_on_issue
 from ..records import (
     ParsedClause,
@@ -28,12 +29,6 @@ _ISSUED_TRAILER = re.compile(
 )
 _STANDALONE_DATE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
 _YEAR_SUFFIX = re.compile(r"^[（(][^（）()]*\d{4}[^（）()]*[)）]$")
-# Short names the signatures use, as the issuing bodies call themselves in full.
-_ISSUER_ALIASES = {
-    "工商总局": "国家工商行政管理总局",
-    "网信办": "国家互联网信息办公室",
-    "国家网信办": "国家互联网信息办公室",
-}
 _MIN_CLAUSES = 3
 
 
@@ -59,7 +54,7 @@ def _issuers(header: list[str], doc_number: str, trailer: str) -> list[str]:
         found.append(trailer_match[1])
     unique: list[str] = []
     for name in found:
-        name = _ISSUER_ALIASES.get(name, name)
+        name = canonical_issuer(name)  # short names as in lawtext/data/issuing_bodies.csv
         if name not in unique:
             unique.append(name)
     return unique
