@@ -4,17 +4,34 @@ from __future__ import annotations
 
 import re
 
-from .numerals import cn_to_int
+from .numerals import CN_NUMERAL_CHARS, cn_to_int, int_to_cn
 from .records import ParsedClause
 from .textnorm import NUMERAL as _N
 from .textnorm import is_markdown_heading, normalize_chars, strip_markdown, tighten_number_spaces
 
-# A structural heading: 第一编 总则 / 第三编 合同 第一分编 通则 / 第二章 … / 第一节 …
-_HEADING_RE = re.compile(rf"^第\s*{_N}+\s*(?P<kind>分编|编|章|节)(?:\s+|$)(?P<name>.*)$")
+# A structural heading: 第一编 总则 / 第三编 合同 第一分编 通则 / 第二章 … / 第一节 …; the space
+# after the kind may be missing (浙江 files: '## 第一章总则', '### 第一节一般规定').
+_HEADING_RE = re.compile(rf"^第\s*{_N}+\s*(?P<kind>分编|编|章|节)(?P<gap>\s*)(?P<name>.*)$")
+# What follows 第X章 in a sentence that merely refers to a chapter: 第二章规定的…, 第七节相应改为….
+_HEADING_REFERENCE = re.compile(r"^(?:规定|的|、|和|及|与|或|至|第|所|中|相应|以|关于)")
+# Chapters whose number the source dropped: a line holding only 总则 / 分则 / 附则.
+_BARE_CHAPTER_RE = re.compile(r"^[总分附]\s*则$")
 # A clause start: 第三十八条␠…, **第三十八条** …, 笫 typo, 第一百二十八 条… (space inside).
 _CLAUSE_RE = re.compile(
     rf"^[第笫](?P<num>{_N}+)(?P<gap>\s*)条(?P<suffix>之{_N}+)?(?P<rest>.*)$", re.DOTALL
 )
+# An OCR slip in a clause number: a dash read for 一 (第三十－条); accepted only when the
+# neighbours confirm it (see `_ocr_clause`).
+_OCR_DASHES = "－—―ー‐-"
+_OCR_CLAUSE_RE = re.compile(
+    rf"^[第笫](?P<num>[{CN_NUMERAL_CHARS}{_OCR_DASHES}]+)条(?P<suffix>之{_N}+)?(?P<rest>\s.*|)$",
+    re.DOTALL,
+)
+# A clause that starts in the middle of a line, after the end of a sentence:
+# '…由主席团会议决定。 第十六条市人民代表大会会议设立秘书处…' (see `_split_mid_line`).
+_MID_CLAUSE_RE = re.compile(rf"(?<=[。；！？])\s*(?=[第笫](?P<num>{_N}+)条(?P<suffix>之{_N}+)?)")
+# Words after 第X条 that make it a reference rather than a label: 第五条规定的…, 第五条、第六条….
+_CLAUSE_REFERENCE = re.compile(r"^(?:规定|的|、|，|,|和|及|与|或|至|第|所|中|关于|（|\(|之)")
 # Items of documents without 第X条: 一、… (level 1) and （一）… (level 2).
 _ITEM1_RE = re.compile(rf"^(?P<num>{_N}+)、(?P<rest>.*)$", re.DOTALL)
 _ITEM2_RE = re.compile(rf"^[（(](?P<num>{_N}+)[）)](?P<rest>.*)$", re.DOTALL)
@@ -63,15 +80,101 @@ def _is_cjk(char: str) -> bool:
 
 
 def _heading(text: str, markdown: bool) -> tuple[str, str] | None:
-    """(kind, heading text) when the paragraph is a 编/章/节 heading or a Markdown heading."""
+    """(kind, heading text) when the paragraph is a 编/章/节 heading or a Markdown heading.
+
+    The heading text is normalised to '第五章 法律责任' whether or not the source had the space.
+    A plain line (no Markdown) counts only when it is short and has no sentence punctuation, so
+    that '第七节相应改为第八节，…' stays a sentence.
+    """
     match = _HEADING_RE.match(text)
+    if match and not match["gap"] and _HEADING_REFERENCE.match(match["name"]):
+        match = None  # 第二章规定的…: a sentence about a chapter
     plain_ok = len(text) <= 40 and not _SENTENCE_PUNCT.search(text)
     if match and (markdown or plain_ok):
         kind = "编" if match["kind"] == "分编" else match["kind"]
-        return kind, re.sub(r"\s+", " ", text)
+        label = text[: match.start("gap")]
+        name = match["name"]
+        if kind == "编" and not match["gap"] and (sub := _HEADING_RE.match(name)):
+            name = f"{name[: sub.start('gap')]} {sub['name']}".strip()  # 第三编合同第一分编通则
+        return kind, re.sub(r"\s+", " ", f"{label} {name}".strip())
+    if _BARE_CHAPTER_RE.match(text):
+        return "章", re.sub(r"\s+", " ", text)
     if markdown and not _match_clause(text):
         return "章", re.sub(r"\s+", " ", text)
     return None
+
+
+# A heading wrapped over two lines ends on, or is continued by, one of these.
+_WRAP_END = "、，和的及与或"
+_WRAP_START = "与和及或、"
+
+
+def _heading_continuation(heading: str, text: str, markdown: bool, following: str | None) -> bool:
+    """True when `text` is the second line of a heading wrapped over two lines.
+
+    '## 第五章  人民代表大会及其常务委员会' + '信访事项的受理和办理' (北京市信访条例): a short plain
+    line without sentence punctuation, right after the heading and right before a clause or
+    another heading, that reads as the rest of a phrase (the heading ends on 、/和/的…, or the
+    line starts with 与/和…, or holds 的/、/，). An unnumbered sub-heading such as '业主大会'
+    (舟山市物业管理条例) has none of these and is left alone.
+    """
+    if markdown or len(text) > 40 or re.search(r"[。；：:]", text):
+        return False
+    if _match_clause(text) or _HEADING_RE.match(text) or _ITEM1_RE.match(text):
+        return False
+    if _ITEM2_RE.match(text) or text[0].isdigit():
+        return False
+    if following is not None and not (_match_clause(following) or _HEADING_RE.match(following)):
+        return False
+    return heading[-1] in _WRAP_END or text[0] in _WRAP_START or bool(re.search("[的、，]", text))
+
+
+def _split_mid_line(text: str, last_number: int) -> list[str]:
+    """The line cut before each clause that starts in its middle.
+
+    A 第X条 after the end of a sentence starts a clause only when X is the next number
+    (last_number + 1, or the same number with 之Y) and what follows is not a reference
+    (规定, 的, 、 …): '…会议决定。 第十六条市人民代表大会…' (北京市人民代表大会议事规则) is split,
+    '…决定。第四十三条规定的行政处罚…' (矿产资源法) is not.
+    """
+    pieces = []
+    start = 0
+    for match in _MID_CLAUSE_RE.finditer(text):
+        number = cn_to_int(match["num"])
+        label_end = text.index("条", match.end()) + 1 + len(match["suffix"] or "")
+        after = text[label_end:].lstrip()
+        if number is None or _CLAUSE_REFERENCE.match(after) or not after:
+            continue
+        if not (number == last_number + 1 or (number == last_number and match["suffix"])):
+            continue
+        pieces.append(text[start : match.start()])
+        # The label gets the space a clause line has: '第十六条市人民…' → '第十六条 市人民…'.
+        pieces.append(f"{text[match.end() : label_end]} ")
+        start = label_end
+        last_number = number
+    pieces.append(text[start:])
+    # Rejoin each label with its text; the first piece is the rest of the clause before it.
+    pairs = zip(pieces[1::2], pieces[2::2], strict=True)
+    joined = [pieces[0]] + [label + rest for label, rest in pairs]
+    return [piece.strip() for piece in joined if piece.strip()]
+
+
+def _ocr_clause(text: str, last_number: int) -> str | None:
+    """The line with its clause number repaired when an OCR slip put a dash for 一 in it.
+
+    '第三十－条 …' after 第三十条 becomes '第三十一条 …': accepted only when reading the dash as
+    一 gives the number the previous clause calls for.
+    """
+    match = _OCR_CLAUSE_RE.match(text)
+    if not match or not any(dash in match["num"] for dash in _OCR_DASHES):
+        return None
+    repaired = match["num"]
+    for dash in _OCR_DASHES:
+        repaired = repaired.replace(dash, "一")
+    number = cn_to_int(repaired)
+    if number != last_number + 1 or int_to_cn(number) != repaired:
+        return None
+    return f"第{repaired}条{match['suffix'] or ''}{match['rest']}"
 
 
 def parse_structure(paragraphs: list[str]) -> tuple[list[str], list[ParsedClause]]:
@@ -94,7 +197,34 @@ def parse_structure(paragraphs: list[str]) -> tuple[list[str], list[ParsedClause
     clauses: list[ParsedClause] = []
     part = chapter = section = ""
     parts_stack: list[str] = []
-    for text, markdown in lines:
+    last_heading: tuple[str, str] | None = None  # (kind, text) while nothing followed it yet
+    pending = list(reversed(lines))  # a stack: pieces of a split line are pushed back
+    while pending:
+        text, markdown = pending.pop()
+        last_number = clauses[-1].number if clauses else 0
+        if not markdown and (repaired := _ocr_clause(text, last_number)):
+            text = repaired
+        if not markdown:
+            own = _match_clause(text)
+            pieces = _split_mid_line(text, cn_to_int(own["num"]) or 0 if own else last_number)
+            if len(pieces) > 1:
+                pending.extend((piece, False) for piece in reversed(pieces))
+                continue
+        if last_heading:
+            kind, name = last_heading
+            following = pending[-1][0] if pending else None
+            if _heading_continuation(name, text, markdown, following):
+                name = f"{name}{text}"
+                if kind == "编":
+                    parts_stack[-1] = name
+                    part = " ".join(parts_stack)
+                elif kind == "章":
+                    chapter = name
+                else:
+                    section = name
+                last_heading = None
+                continue
+        last_heading = None
         heading = None if _match_clause(text) else _heading(text, markdown)
         if heading:
             kind, name = heading
@@ -108,6 +238,7 @@ def parse_structure(paragraphs: list[str]) -> tuple[list[str], list[ParsedClause
                 chapter, section = name, ""
             else:
                 section = name
+            last_heading = heading
             continue
         match = _match_clause(text)
         if match:
