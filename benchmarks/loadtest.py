@@ -4,9 +4,9 @@
 
 On a throw-away database and index holding the corpus (default: the test corpus, 16 laws and 5
 publications), gunicorn runs as `make serve` runs it (2 workers) and wrk, on loopback, sends a
-mix of search pages, search API calls, clause and regulation pages, API reads, and API writes (a clause edited and edited
-back, with a token). Afterwards every edit must be in the database and the search index must
-agree with it. Exits 1 on any non-2xx answer, socket error or index drift.
+mix of search pages, search API calls, clause and regulation pages, API reads, and API writes (a
+clause edited and edited back, with a token). Afterwards every edit must be in the database and
+the search index must agree with it. Exits 1 on any non-2xx answer, socket error or index drift.
 """
 
 import argparse

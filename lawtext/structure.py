@@ -75,6 +75,39 @@ def truncation_problem(text: str) -> str | None:
     return None
 
 
+# A clause that brings the text into force, or repeals an older one: the usual last clause.
+_FINAL_PROVISION_RE = re.compile(r"施行|生效|自.{0,40}实施|同时废止")
+_GENERAL_CHAPTER_RE = re.compile(r"^第一章\s*总\s*则$|^总\s*则$")
+
+
+def incompleteness(text: str, clauses: list[ParsedClause]) -> str:
+    """Why the file may be incomplete, in a short Chinese sentence, or "" when it looks whole.
+
+    - cut off in the middle of a sentence (`truncation_problem`);
+    - a header and no body at all (汕头经济特区突发公共卫生事件应急条例(2022-05-30).md);
+    - a law in chapters that opens with 第一章 总则 but stops before any 附则 chapter and without a
+      clause on when it takes effect (施行/生效/实施, 同时废止): e.g. 浙江省消防条例(2021-11-25).md,
+      18 clauses into its 第三章. A whole text in chapters always ends with a 附则 chapter or such a
+      clause. Texts in 编 are left alone (a 民法典 part has no 附则 of its own), as are texts
+      without chapters, whose ends are too varied to judge.
+    """
+    if problem := truncation_problem(text):
+        return problem
+    _, marker, body = text.partition("<!-- INFO END -->")
+    if marker and not body.strip():
+        return "文件只有标题和题注，没有正文"
+    if not clauses or not clauses[0].label.startswith("第") or any(c.part for c in clauses):
+        return ""
+    if not _GENERAL_CHAPTER_RE.match(clauses[0].chapter):
+        return ""
+    if any(re.sub(r"\s", "", c.chapter).endswith("附则") for c in clauses):
+        return ""
+    if any(_FINAL_PROVISION_RE.search(c.text) for c in clauses[-3:]):
+        return ""
+    last = clauses[-1]
+    return f"文件可能不完整：止于{last.chapter}{last.label}，没有附则，也没有施行条款"
+
+
 def _is_cjk(char: str) -> bool:
     return "\u4e00" <= char <= "\u9fff"
 

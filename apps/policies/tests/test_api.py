@@ -254,8 +254,11 @@ def test_changing_only_the_issuers_makes_a_regulation_modified(api):
 
 def test_an_amended_law_can_be_written_back(editor_client):
     data = editor_client.get("/api/v1/regulations/" + quote("广告法-2021-04-29") + "/").json()
-    assert data["effective_on"] < data["promulgated_on"]
+    # This version's own 施行 date (the amending decision's), not the 2015 law's commencement.
+    assert data["effective_on"] == data["promulgated_on"] == "2021-04-29"
     body = {k: data[k] for k in ("title", "level", "issuers", "promulgated_on", "effective_on")}
+    # An editor may still give a date before this version's, after the first enactment (1994).
+    body["effective_on"] = "2015-09-01"
     response = editor_client.put(
         "/api/v1/regulations/" + quote("广告法-2021-04-29") + "/", body, format="json"
     )
