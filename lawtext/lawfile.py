@@ -9,7 +9,7 @@ from pathlib import PurePath
 from .header import HeaderMetadata, read_header
 from .metadata import find_doc_number, find_effective_date
 from .records import ParsedClause, ParsedRegulation
-from .structure import parse_structure
+from .structure import incompleteness, parse_structure
 from .textnorm import clean_line, parse_date
 
 
@@ -80,4 +80,5 @@ def parse_law_markdown(text: str, *, filename: str = "") -> ParsedRegulation:
         events=events,
         preamble=preamble,
         version_date=version_date,
+        incomplete=incompleteness(text, clauses),
     )

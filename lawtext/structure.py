@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from .numerals import CN_NUMERAL_CHARS, cn_to_int, int_to_cn
 from .records import ParsedClause
 from .textnorm import NUMERAL as _N
-from .textnorm import is_markdown_heading, normalize_chars, strip_markdown, tighten_number_spaces
+from .textnorm import (
+    find_dates,
+    is_markdown_heading,
+    normalize_chars,
+    strip_markdown,
+    tighten_number_spaces,
+)
 
 # A structural heading: 第一编 总则 / 第三编 合同 第一分编 通则 / 第二章 … / 第一节 …; the space
 # after the kind may be missing (浙江 files: '## 第一章总则', '### 第一节一般规定').
@@ -77,6 +84,7 @@ def truncation_problem(text: str) -> str | None:
 
 # A clause that brings the text into force, or repeals an older one: the usual last clause.
 _FINAL_PROVISION_RE = re.compile(r"施行|生效|自.{0,40}实施|同时废止")
+_LEGISLATION_LAW_IN_FORCE = date(2000, 7, 1)  # 立法法: a law states its 施行日期
 _GENERAL_CHAPTER_RE = re.compile(r"^第一章\s*总\s*则$|^总\s*则$")
 
 
@@ -87,9 +95,11 @@ def incompleteness(text: str, clauses: list[ParsedClause]) -> str:
     - a header and no body at all (汕头经济特区突发公共卫生事件应急条例(2022-05-30).md);
     - a law in chapters that opens with 第一章 总则 but stops before any 附则 chapter and without a
       clause on when it takes effect (施行/生效/实施, 同时废止): e.g. 浙江省消防条例(2021-11-25).md,
-      18 clauses into its 第三章. A whole text in chapters always ends with a 附则 chapter or such a
-      clause. Texts in 编 are left alone (a 民法典 part has no 附则 of its own), as are texts
-      without chapters, whose ends are too varied to judge.
+      18 clauses into its 第三章. Only for texts first adopted after 立法法 came into force
+      (2000-07-01; it requires every law to state its 施行日期): older ones may end without it
+      (全国人民代表大会组织法, adopted 1982, amended 2021, ends on its 第四十九条). Texts in 编
+      are left alone (a 民法典 part has no 附则 of its own), as are texts without chapters, whose
+      ends are too varied to judge.
     """
     if problem := truncation_problem(text):
         return problem
@@ -103,6 +113,9 @@ def incompleteness(text: str, clauses: list[ParsedClause]) -> str:
     if any(re.sub(r"\s", "", c.chapter).endswith("附则") for c in clauses):
         return ""
     if any(_FINAL_PROVISION_RE.search(c.text) for c in clauses[-3:]):
+        return ""
+    header_dates = find_dates(text.partition("<!-- INFO END -->")[0]) if marker else []
+    if not header_dates or min(header_dates) < _LEGISLATION_LAW_IN_FORCE:
         return ""
     last = clauses[-1]
     return f"文件可能不完整：止于{last.chapter}{last.label}，没有附则，也没有施行条款"
