@@ -16,12 +16,13 @@ LOCAL = Path(settings.CORPUS_DIR) / "local" / "浙江"
 
 @pytest.fixture
 def lishui(db):
-    corpus_ingest(
+    report = corpus_ingest(
         paths=[
             LOCAL / "丽水市扬尘污染防治规定(2021-12-30).md",
-            LOCAL / "浙江省绿色建筑条例.md",
+            LOCAL / "浙江省绿色建筑条例(2020-09-24).md",
         ]
     )
+    assert [f.outcome for f in report.files] == ["created", "created"], report.files
     return Regulation.objects.get(title="丽水市扬尘污染防治规定")
 
 
@@ -46,6 +47,7 @@ def test_the_list_filters_by_province_then_city(api, lishui):
     assert api.get("/api/v1/regulations/", {"city": "杭州市"}).json()["count"] == 0
 
 
+@pytest.mark.django_db
 def test_an_issuer_alias_finds_the_canonical_body(api):
     by_alias = api.get("/api/v1/regulations/", {"issuer": "全国人大常委会", "page_size": 100})
     by_name = api.get(

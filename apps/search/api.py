@@ -94,7 +94,9 @@ class SearchView(APIView):
         responses={200: SearchResponseSerializer, 503: ERROR, **READ_ERRORS},
     )
     def get(self, request):
-        reject_empty(request, allowed=("q", "issuer", "regulation", "publication"))
+        reject_empty(
+            request, allowed=("q", "issuer", "province", "city", "regulation", "publication")
+        )
         form = SearchForm(request.query_params)
         raise_for_form(form)
         try:

@@ -90,7 +90,7 @@ class RegulationListView(GenericAPIView):
         parameters=LIST_PARAMS, responses={200: RegulationSerializer(many=True), **READ_ERRORS}
     )
     def get(self, request):
-        reject_empty(request, allowed=("q", "issuer"))
+        reject_empty(request, allowed=("q", "issuer", "province", "city"))
         data = request.query_params.copy()
         if "ordering" in data:
             if data["ordering"] not in ORDERING:

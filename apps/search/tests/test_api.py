@@ -13,7 +13,7 @@ def test_search_endpoint(api):
     first = data["results"][0]
     assert first["type"] == "clause" and "<mark>平台内经营者</mark>" in first["highlight"]
     assert first["regulation"]["slug"] and first["number"] and first["label"] and first["text"]
-    assert set(data["facets"]) == {"type", "issuer", "level", "status", "year"}
+    assert set(data["facets"]) == {"type", "issuer", "level", "province", "city", "status", "year"}
     assert data["facets"]["type"] == [{"value": "clause", "count": data["count"]}]
     api_error(api.get("/api/v1/search/", {"year": "20x8"}), 400)
     api_error(api.get("/api/v1/search/", {"type": "nope"}), 400)
