@@ -39,6 +39,7 @@ _OCR_CLAUSE_RE = re.compile(
 _MID_CLAUSE_RE = re.compile(rf"(?<=[。；！？])\s*(?=[第笫](?P<num>{_N}+)条(?P<suffix>之{_N}+)?)")
 # Words after 第X条 that make it a reference rather than a label: 第五条规定的…, 第五条、第六条….
 _CLAUSE_REFERENCE = re.compile(r"^(?:规定|的|、|，|,|和|及|与|或|至|第|所|中|关于|（|\(|之)")
+_SPACED_REFERENCE = re.compile(r"^(?:规定|的|、|，|,|至)")
 # Items of documents without 第X条: 一、… (level 1) and （一）… (level 2).
 _ITEM1_RE = re.compile(rf"^(?P<num>{_N}+)、(?P<rest>.*)$", re.DOTALL)
 _ITEM2_RE = re.compile(rf"^[（(](?P<num>{_N}+)[）)](?P<rest>.*)$", re.DOTALL)
@@ -189,14 +190,17 @@ def _split_mid_line(text: str, last_number: int) -> list[str]:
         number = cn_to_int(match["num"])
         label_end = text.index("条", match.end()) + 1 + len(match["suffix"] or "")
         after = text[label_end:].lstrip()
-        if number is None or _CLAUSE_REFERENCE.match(after) or not after:
+        # After a space only a few words still make a reference: '第八条 与飞行有关的…' is a label.
+        spaced = text[label_end : label_end + 1].isspace()
+        reference = _SPACED_REFERENCE if spaced else _CLAUSE_REFERENCE
+        if number is None or reference.match(after) or not after:
             continue
         if not (number == last_number + 1 or (number == last_number and match["suffix"])):
             continue
         pieces.append(text[start : match.start()])
         # The label gets the space a clause line has: '第十六条市人民…' → '第十六条 市人民…'.
         pieces.append(f"{text[match.end() : label_end]} ")
-        start = label_end
+        start = label_end + len(text[label_end:]) - len(text[label_end:].lstrip())
         last_number = number
     pieces.append(text[start:])
     # Rejoin each label with its text; the first piece is the rest of the clause before it.
@@ -276,7 +280,9 @@ def parse_structure(paragraphs: list[str]) -> tuple[list[str], list[ParsedClause
             kind, name = heading
             if kind == "编":
                 if "分编" in name:
-                    parts_stack = parts_stack[:1] + [name]
+                    # Under the current 编, replacing the 分编 before it (a file holding one 编
+                    # of the 民法典 names only its 分编).
+                    parts_stack = [p for p in parts_stack[:1] if "分编" not in p] + [name]
                 else:
                     parts_stack = [name]
                 part, chapter, section = " ".join(parts_stack), "", ""

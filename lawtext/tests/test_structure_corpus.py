@@ -118,6 +118,16 @@ def test_several_clauses_run_together_on_one_line():
     )
     assert [c.label for c in clauses] == ["第一条", "第二条", "第三条"]
     assert clauses[1].paragraphs == ["凡辖有航空器的单位、个人，必须遵守本规则。"]
+    # A label followed by a space starts a clause even when its text begins with 与.
+    _, clauses = parse_structure(
+        [
+            "第七条 组织与实施飞行，应当按照飞行预先准备、飞行直接准备、飞行实施和飞行讲评等"
+            "阶段进行。飞行阶段的具体内容和要求，由各航空管理部门自行规定。 第八条 与飞行有关的"
+            "所有单位、人员负有保证飞行安全的责任。",
+        ]
+    )
+    assert [c.label for c in clauses] == ["第七条", "第八条"]
+    assert clauses[1].paragraphs == ["与飞行有关的所有单位、人员负有保证飞行安全的责任。"]
 
 
 def test_references_in_the_middle_of_a_line_are_not_split():
