@@ -199,3 +199,10 @@ def test_a_text_cut_off_mid_clause_is_recognised(ending):
 def test_complete_texts_are_not_taken_for_cut_off(ending):
     text = f"# 中华人民共和国测试法\n\n<!-- INFO END -->\n\n第一条 甲。\n\n{ending}\n"
     assert truncation_problem(text) is None
+
+
+def test_a_second_fenbian_replaces_the_first_when_the_file_names_no_bian():
+    # laws-full/民法典/物权编.md: the file is one 编 and its headings name only the 分编.
+    body = ["## 第一分编  通则", "第二百零五条 甲。", "## 第二分编  所有权", "第二百四十条 乙。"]
+    _, clauses = parse_structure(body)
+    assert [c.part for c in clauses] == ["第一分编 通则", "第二分编 所有权"]
