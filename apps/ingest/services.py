@@ -116,10 +116,13 @@ def reconcile(results: list[FileResult]) -> Reconciliation:
             reason = f"文件未导入：{result.message}"
         elif result.outcome.startswith("would-"):
             reason = "试运行，未写入"
-        elif expected == 0:
-            reason = "全文没有“第X条”，按“一、（一）”等项目拆分"
+        elif stored > expected:
+            reason = (
+                f"{stored - expected} 条的“第X条”写在上一条的同一行中，逐行计数看不到，"
+                "导入时已拆分为单独的条文"
+            )
         else:
-            reason = "；".join(result.warnings) or "解析结果与逐行计数不同"
+            reason = "；".join(result.warnings) or "解析出的条文少于逐行计数"
         summary.differences.append((result.path, expected, stored, reason))
     return summary
 

@@ -171,3 +171,15 @@ def test_issuing_bodies_are_canonical_and_aliases_are_in_the_table():
     assert not IssuingBody.objects.filter(name="全国人大常委会").exists()
     canonical = IssuingBodyAlias.objects.get(name="全国人大常委会").body
     assert canonical.name == "全国人民代表大会常务委员会"
+
+
+@pytest.mark.django_db
+def test_the_reconciliation_explains_a_clause_that_starts_in_the_middle_of_a_line():
+    path = CORPUS / "local" / "北京" / "北京市人民代表大会议事规则(2022-01-10).md"
+    summary = corpus_ingest(paths=[path]).reconciliation()
+    assert (summary.expected, summary.stored) == (52, 53)
+    [(shown, expected, stored, reason)] = summary.differences
+    assert shown.endswith(path.name) and (expected, stored) == (52, 53)
+    assert "同一行" in reason
+    regulation = Regulation.objects.get(title="北京市人民代表大会议事规则")
+    assert regulation.clauses.get(number=16).text.startswith("市人民代表大会")
