@@ -11,9 +11,10 @@ class PoliciesConfig(AppConfig):
         from .models import Regulation, regulation_issuers_changed
         from .pagecache import connect_signals
 
-        m2m_changed.connect(
-            regulation_issuers_changed,
-            sender=Regulation.issuers.through,
-            dispatch_uid="regulation-issuers-changed",
-        )
+        for relation in (Regulation.issuers, Regulation.approvers):
+            m2m_changed.connect(
+                regulation_issuers_changed,
+                sender=relation.through,
+                dispatch_uid=f"regulation-{relation.field.name}-changed",
+            )
         connect_signals()

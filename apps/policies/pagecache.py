@@ -16,7 +16,14 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from apps.documents.models import Article, Publication
 
-from .models import Citation, Clause, IssuingBody, Regulation
+from .models import (
+    Citation,
+    Clause,
+    IssuingBody,
+    IssuingBodyAlias,
+    Regulation,
+    RegulationSource,
+)
 from .selectors import content_version_get
 from .services.content import content_version_bump
 
@@ -50,9 +57,22 @@ def _content_changed(sender, **kwargs) -> None:
 
 
 def connect_signals() -> None:
-    for model in (Regulation, Clause, Citation, IssuingBody, Article, Publication):
+    models = (
+        Regulation,
+        Clause,
+        Citation,
+        IssuingBody,
+        IssuingBodyAlias,
+        RegulationSource,
+        Article,
+        Publication,
+    )
+    for model in models:
         post_save.connect(_content_changed, sender=model, dispatch_uid=f"pagecache-save-{model}")
         post_delete.connect(_content_changed, sender=model, dispatch_uid=f"pagecache-del-{model}")
-    m2m_changed.connect(
-        _content_changed, sender=Regulation.issuers.through, dispatch_uid="pagecache-issuers"
-    )
+    for relation in (Regulation.issuers, Regulation.approvers):
+        m2m_changed.connect(
+            _content_changed,
+            sender=relation.through,
+            dispatch_uid=f"pagecache-{relation.field.name}",
+        )
