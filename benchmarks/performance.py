@@ -10,6 +10,14 @@ latency through the selector over the committed query set (benchmarks/queries.ts
 class, beside the naive set-up's on the same queries; then gunicorn with 2 workers under wrk for
 the search API (the same query set), a clause page and a regulation page; the workers' peak RSS,
 the start-up time to a first answered search and the index size on disk. Prints a table and JSON.
+
+    .venv/bin/python benchmarks/performance.py --scales 0.25 0.5 1 [--corpus PATH ...] \
+        [--plot benchmarks/scale.png] [--json benchmarks/scale.json]
+
+measures the same at a quarter, a half and all of the corpus (default: all of fixtures/corpus),
+each in its own process on a deterministic sample of the files (benchmarks/scale.py), then prints
+a summary beside the acceptance targets, writes the JSON and plots the cost curve (matplotlib:
+`make bench-tools`).
 """
 
 import argparse
@@ -267,7 +275,27 @@ def main():
     parser.add_argument("--reuse", help="a folder kept by --keep: skip ingestion and rebuild")
     parser.add_argument("--keep", action="store_true", help="keep the throw-away folder")
     parser.add_argument("--json", help="also write the figures to this file")
+    parser.add_argument(
+        "--file-list", help="read the corpus files from this file, one path per line"
+    )
+    parser.add_argument(
+        "--scales",
+        nargs="+",
+        type=float,
+        help="measure at these fractions of the corpus (e.g. 0.25 0.5 1), each in its own run",
+    )
+    parser.add_argument(
+        "--plot",
+        default="benchmarks/scale.png",
+        help="with --scales: the plot of the figures against clauses (PNG; JSON beside it "
+        "unless --json)",
+    )
+    parser.add_argument("--scale-run", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.scales:
+        from scale import run_scales
+
+        sys.exit(run_scales(args, machine()))
 
     workdir = throwaway_django("performance-", reuse=Path(args.reuse) if args.reuse else None)
     from django.conf import settings
@@ -281,6 +309,8 @@ def main():
     figures["rebuild"] = figures["naive_build"] = None
     if not args.reuse:
         paths = [Path(p) for p in args.corpus] if args.corpus else [Path(settings.CORPUS_DIR)]
+        if args.file_list:
+            paths = [Path(p) for p in Path(args.file_list).read_text().splitlines() if p]
         figures["ingest"] = measure_ingest(paths)
         print(f"ingested: {figures['ingest']}", flush=True)
         figures["rebuild"] = measure_rebuild()
@@ -298,7 +328,8 @@ def main():
         figures["http"] = measure_http(queries, pages, args.duration, args.connections, workdir)
         figures["http"] |= {"duration_s": args.duration, "connections": args.connections}
     print_table(figures)
-    print(json.dumps(figures, ensure_ascii=False))
+    if not args.scale_run:  # a run of --scales: its figures go to the summary
+        print(json.dumps(figures, ensure_ascii=False))
     if args.json:
         Path(args.json).write_text(json.dumps(figures, ensure_ascii=False, indent=2))
     if not (args.keep or args.reuse):
