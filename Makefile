@@ -23,8 +23,10 @@ browser:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 			apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; fi
 
-# The HTTP benchmarks and the load test drive gunicorn with Debian's wrk.
-bench-tools:
+# The HTTP benchmarks and the load test drive gunicorn with Debian's wrk; the scale benchmark
+# draws its plot with matplotlib (the bench extra).
+bench-tools: install
+	@$(PY) -c 'import matplotlib' 2>/dev/null || $(PY) -m pip install --quiet -e '.[bench]'
 	@command -v wrk >/dev/null 2>&1 || { echo "Installing Debian's wrk…"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 

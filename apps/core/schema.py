@@ -1,4 +1,4 @@
-"""The OpenAPI schema: public reads, the error shape, integer and paging parameters."""
+"""The OpenAPI schema: public reads, the error shape, integer, text and paging parameters."""
 
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, inline_serializer
@@ -38,6 +38,13 @@ def int_param(name: str, minimum: int, maximum: int, description: str = "") -> O
     """An integer query parameter with its range, as the schema states it."""
     return OpenApiParameter(
         name, {"type": "integer", "minimum": minimum, "maximum": maximum}, description=description
+    )
+
+
+def str_param(name: str, max_length: int, description: str = "") -> OpenApiParameter:
+    """A text query parameter with its longest accepted value, as the schema states it."""
+    return OpenApiParameter(
+        name, {"type": "string", "maxLength": max_length}, description=description
     )
 
 

@@ -5,7 +5,7 @@ from rest_framework.views import APIView
 
 from apps.core.api import raise_for_form, reject_empty
 from apps.core.exceptions import ApiError
-from apps.core.schema import ERROR, READ_ERRORS, int_param
+from apps.core.schema import ERROR, READ_ERRORS, int_param, str_param
 from apps.policies.models import Level, Status
 
 from .forms import MAX_PAGE, MAX_PAGE_SIZE, SearchForm
@@ -79,9 +79,9 @@ class SearchView(APIView):
         parameters=[
             OpenApiParameter("q", str, description="检索词（语法同检索页）；为空时返回全部"),
             OpenApiParameter("type", str, enum=list(TYPE_LABELS)),
-            OpenApiParameter("issuer", str, description="制定机关全称或简称"),
-            OpenApiParameter("province", str, description="省（自治区、直辖市）"),
-            OpenApiParameter("city", str, description="市"),
+            str_param("issuer", 100, "制定机关全称或简称"),
+            str_param("province", 20, "省（自治区、直辖市）"),
+            str_param("city", 20, "市"),
             OpenApiParameter("level", str, enum=[c[0] for c in Level.choices]),
             OpenApiParameter("status", str, enum=[c[0] for c in Status.choices]),
             OpenApiParameter("year", str, pattern=r"^\d{4}$"),

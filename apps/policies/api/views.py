@@ -9,7 +9,7 @@ from rest_framework.response import Response
 
 from apps.core.api import conditional_response, raise_for_form, reject_empty
 from apps.core.exceptions import ApiError
-from apps.core.schema import PAGE_PARAMS, READ_ERRORS, WRITE_ERRORS, int_param
+from apps.core.schema import PAGE_PARAMS, READ_ERRORS, WRITE_ERRORS, int_param, str_param
 from apps.core.views import PublicListView
 
 from .. import selectors
@@ -40,9 +40,9 @@ LIST_PARAMS = [
     OpenApiParameter(
         "level", str, enum=[c[0] for c in RegulationFilterForm.base_fields["level"].choices if c[0]]
     ),
-    OpenApiParameter("issuer", str, description="制定机关全称或简称（如 全国人大常委会）"),
-    OpenApiParameter("province", str, description="省（自治区、直辖市），如 浙江省、上海市"),
-    OpenApiParameter("city", str, description="市，如 杭州市"),
+    str_param("issuer", 100, "制定机关全称或简称（如 全国人大常委会）"),
+    str_param("province", 20, "省（自治区、直辖市），如 浙江省、上海市"),
+    str_param("city", 20, "市，如 杭州市"),
     OpenApiParameter(
         "status",
         str,
