@@ -58,6 +58,11 @@ class ChineseWhooshBackend(WhooshSearchBackend):
         )
         return self.schema
 
+    def schema_is_current(self) -> bool:
+        """Whether the index on disk has the fields of the current schema (or there is none)."""
+        written = self.store.written_field_names()
+        return written is None or written == set(self._load_schema().names())
+
     def _ensure_current(self, create: bool = True) -> None:
         """Reopen when a rebuild has swapped a new index in (the path points elsewhere)."""
         if not self.setup_complete or self.store.moved():

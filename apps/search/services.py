@@ -132,9 +132,12 @@ def index_repair(*, known: dict[str, int] | None = None) -> IndexDrift:
 def index_reconcile(*, bulk_threshold: int) -> IndexDrift:
     """Bring the index in line with the database after a load: repair record by record, or
     rebuild when more than `bulk_threshold` records differ (e.g. a load killed before its
-    index rebuild). Returns the drift that was found."""
+    index rebuild) or when the index was written with an older schema (its new fields would be
+    empty). Returns the drift that was found."""
     drift = index_check()
-    if len(drift.missing) + len(drift.stale) + len(drift.orphaned) > bulk_threshold:
+    if not sync.search_backend().schema_is_current():
+        index_rebuild(procs=2)
+    elif len(drift.missing) + len(drift.stale) + len(drift.orphaned) > bulk_threshold:
         index_rebuild(procs=2)
     elif not drift.clean:
         index_repair()

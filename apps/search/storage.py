@@ -81,6 +81,14 @@ class IndexStore:
         self.opened_inode = self._inode()
         self._local = threading.local()
 
+    def written_field_names(self) -> set[str] | None:
+        """The fields the index on disk was written with (None when there is no index): an
+        index of an older schema opens, but lacks the fields added since."""
+        storage = FileStorage(self.path)
+        if not os.path.isdir(self.path) or not index.exists(storage):
+            return None
+        return set(storage.open_index().schema.names())
+
     @staticmethod
     def _open_index(storage: FileStorage, schema: Schema):
         """Open the latest generation, again when a writer's commit removes its table of contents

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ..issuers import canonical_issuer
 from ..records import (
     CatalogueEntry,
 )
@@ -30,7 +31,7 @@ def parse_catalogue(lines: list[str]) -> list[CatalogueEntry]:
             CatalogueEntry(
                 title=title,
                 doc_number=re.sub(r"\s+", "", cells[2]),
-                issuers=[name.strip() for name in cells[0].split("、") if name.strip()],
+                issuers=[canonical_issuer(n.strip()) for n in cells[0].split("、") if n.strip()],
                 promulgated_on=issued,
                 order=len(entries),
             )

@@ -183,3 +183,23 @@ def test_the_reconciliation_explains_a_clause_that_starts_in_the_middle_of_a_lin
     assert "同一行" in reason
     regulation = Regulation.objects.get(title="北京市人民代表大会议事规则")
     assert regulation.clauses.get(number=16).text.startswith("市人民代表大会")
+
+
+@pytest.mark.django_db
+def test_a_header_that_cannot_be_read_leaves_its_fields_empty_and_says_so(tmp_path):
+    path = tmp_path / "某某管理办法.md"
+    path.write_text(
+        "# 某某管理办法\n\n某年某月 某某会议通过\n\n<!-- INFO END -->\n\n"
+        "第一条 为了管理，制定本办法。\n",
+        encoding="utf-8",
+    )
+    result = corpus_ingest(paths=[path]).files[0]
+    assert result.outcome == "created"
+    regulation = Regulation.objects.get(title="某某管理办法")
+    assert regulation.level == "" and regulation.promulgated_on is None
+    assert regulation.effective_on is None and not regulation.issuers.exists()
+    problems = regulation.problems.splitlines()
+    assert any("效力级别" in line for line in problems)
+    assert any("制定机关" in line for line in problems)
+    assert any("公布日期" in line for line in problems)
+    assert regulation.clauses.count() == 1

@@ -9,12 +9,13 @@ import haystack
 import pytest
 from django.core.management import CommandError, call_command
 from rest_framework.test import APIClient
+from whoosh.fields import ID, Schema
 
 from apps.policies.models import Clause, Regulation
 from apps.search import services as index_services
 from apps.search.selectors import search_documents
-from apps.search.storage import SearchUnavailable
-from apps.search.sync import IndexChanges, index_apply
+from apps.search.storage import IndexStore, SearchUnavailable
+from apps.search.sync import IndexChanges, index_apply, search_backend
 
 pytestmark = pytest.mark.django_db
 
@@ -154,3 +155,23 @@ def test_damaged_exact_match_files_give_503_and_rebuild_mends_them(
     index_services.index_rebuild()
     assert search_documents(query="电子商务").count > 0
     assert index_services.index_check().clean
+
+
+def test_an_index_of_an_older_schema_is_recognised(tmp_path):
+    assert IndexStore(str(tmp_path / "none")).written_field_names() is None
+    store = IndexStore(str(tmp_path / "old"))
+    store.open(Schema(id=ID(stored=True), level=ID))
+    assert store.written_field_names() == {"id", "level"}
+
+
+def test_reconciling_rebuilds_an_index_written_with_an_older_schema(monkeypatch):
+    backend = search_backend()
+    backend.setup()
+    current = set(backend.schema.names())
+    assert backend.schema_is_current()
+    rebuilt = []
+    monkeypatch.setattr(index_services, "index_rebuild", lambda **kwargs: rebuilt.append(kwargs))
+    monkeypatch.setattr(backend.store, "written_field_names", lambda: current - {"province"})
+    assert not backend.schema_is_current()
+    index_services.index_reconcile(bulk_threshold=5000)
+    assert rebuilt == [{"procs": 2}]
