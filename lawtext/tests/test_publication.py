@@ -153,7 +153,7 @@ def test_parse_catalogue_reads_rows_and_skips_headers():
     assert [row.order for row in rows] == [0, 1]
     assert rows[0].title == "快递暂行条例"
     assert rows[0].issuers == ["国务院"]
-    assert rows[1].issuers == ["财政部", "海关总署", "税务总局"]
+    assert rows[1].issuers == ["财政部", "海关总署", "国家税务总局"]  # canonical names
     assert rows[1].promulgated_on == date(2018, 11, 29)
     assert rows[1].doc_number == "财关税〔2018〕49号"
     assert rows[1].title == "关于完善税收的通知"
@@ -427,10 +427,10 @@ def test_004_catalogue():
         "中华人民共和国国境卫生检疫法",
         "中华人民共和国主席令第6号",
     )
-    assert first.issuers == ["全国人大常委会"]
+    assert first.issuers == ["全国人民代表大会常务委员会"]  # 全国人大常委会 in the table
     assert first.promulgated_on == date(2018, 4, 27)
     row = next(r for r in catalogue if r.doc_number == "发改高技〔2018〕16号")
-    assert row.issuers == ["发展改革委", "科技部", "公安部", "知识产权局"]
+    assert row.issuers == ["国家发展和改革委员会", "科学技术部", "公安部", "国家知识产权局"]
     assert row.promulgated_on == date(2018, 1, 4)
     assert sum(1 for r in catalogue if r.doc_number == "中华人民共和国主席令第22号") == 3
     assert catalogue[-1].title == "公布2019年出口许可证管理货物目录"
