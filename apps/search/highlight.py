@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from html import escape
 
 from .normalize import fold
@@ -15,15 +17,21 @@ def _spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
     Spaces inside the text are skipped as the index skips them, so '2014年' marks '2014 年'.
     """
     folded = fold(text)
-    kept = [i for i, ch in enumerate(folded) if ch != " "]
-    compact = "".join(folded[i] for i in kept)
+    compact = folded.replace(" ", "")
+    # Where the k-th space would stand in the compact text: a compact position maps back to the
+    # original by adding the spaces before it (few, so found by bisection, not char by char).
+    shifts = [m.start() - k for k, m in enumerate(re.finditer(" ", folded))]
+
+    def original(position: int) -> int:
+        return position + bisect_right(shifts, position)
+
     spans = []
     for term in sorted(
         {t for t in (fold(t).replace(" ", "") for t in terms) if t}, key=len, reverse=True
     ):
         start = compact.find(term)
         while start != -1:
-            spans.append((kept[start], kept[start + len(term) - 1] + 1))
+            spans.append((original(start), original(start + len(term) - 1) + 1))
             start = compact.find(term, start + len(term))
     spans.sort()
     merged: list[tuple[int, int]] = []
@@ -34,6 +42,18 @@ def _spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
     return merged
 
 
+def _densest(spans: list[tuple[int, int]], size: int) -> int:
+    """The first span that starts the window of `size` characters holding the most spans."""
+    best = best_count = 0
+    last = 0
+    for first, (start, _) in enumerate(spans):
+        while last < len(spans) and spans[last][0] < start + size:
+            last += 1
+        if last - first > best_count:
+            best, best_count = first, last - first
+    return best
+
+
 def highlight(text: str, terms: list[str], *, size: int = SNIPPET_CHARS) -> str:
     """An escaped snippet around the densest cluster of matches, matches wrapped in <mark>."""
     text = text.replace("\n", " ")
@@ -41,9 +61,7 @@ def highlight(text: str, terms: list[str], *, size: int = SNIPPET_CHARS) -> str:
     if len(text) <= size:
         start, end = 0, len(text)
     elif spans:
-        best = max(
-            range(len(spans)), key=lambda i: sum(1 for s, _ in spans[i:] if s < spans[i][0] + size)
-        )
+        best = _densest(spans, size)
         start = max(0, spans[best][0] - size // 4)
         end = min(len(text), start + size)
         start = max(0, end - size)

@@ -3,7 +3,8 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from apps.search.highlight import highlight
+from apps.search.highlight import _densest, _spans, highlight
+from apps.search.normalize import fold
 
 # Any text, and text dense with markup characters beside words that may match.
 anything = st.one_of(st.text(max_size=300), st.text(alphabet="<>&\"'平台经营者 \n", max_size=80))
@@ -14,3 +15,42 @@ anything = st.one_of(st.text(max_size=300), st.text(alphabet="<>&\"'平台经营
 def test_highlight_is_escaped_html(text, terms):
     html = highlight(text, terms)
     assert "<" not in html.replace("<mark>", "").replace("</mark>", "")
+
+
+def _spans_char_by_char(text: str, terms: list[str]) -> list[tuple[int, int]]:
+    """The plain definition: map every kept character back (as the module did before)."""
+    folded = fold(text)
+    kept = [i for i, ch in enumerate(folded) if ch != " "]
+    compact = "".join(folded[i] for i in kept)
+    spans = []
+    for term in sorted({t for t in (fold(t).replace(" ", "") for t in terms) if t}, key=len)[::-1]:
+        start = compact.find(term)
+        while start != -1:
+            spans.append((kept[start], kept[start + len(term) - 1] + 1))
+            start = compact.find(term, start + len(term))
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if not merged or start >= merged[-1][1]:
+            merged.append((start, end))
+    return merged
+
+
+spaced = st.text(alphabet="平台经营者 法 2014年", max_size=200)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    spaced, st.lists(st.text(alphabet="平台经营者 法2014年", min_size=1, max_size=4), max_size=3)
+)
+def test_spans_map_back_past_spaces_as_the_plain_definition_does(text, terms):
+    assert _spans(text, terms) == _spans_char_by_char(text, terms)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(0, 500), max_size=40), st.integers(1, 200))
+def test_the_densest_window_is_the_first_with_the_most_spans(starts, size):
+    spans = [(start, start + 1) for start in sorted(starts)]
+    if not spans:
+        return
+    counts = [sum(1 for s, _ in spans[i:] if s < spans[i][0] + size) for i in range(len(spans))]
+    assert _densest(spans, size) == counts.index(max(counts))
