@@ -118,10 +118,7 @@ class IndexStore:
         commit removed files under it (READ_ATTEMPTS in all); SearchUnavailable when the files
         are missing or corrupt."""
         for attempt in range(1, READ_ATTEMPTS + 1):
-            try:
-                searcher = open_searcher()
-            except Exception as error:  # missing or corrupt index files
-                raise SearchUnavailable(str(error)) from error
+            searcher = self._open_searcher(open_searcher)
             try:
                 return work(Generation(searcher, self.opened_inode, self.path, self.caches))
             except Exception as error:
@@ -135,6 +132,22 @@ class IndexStore:
                 if isinstance(error, (OSError, EOFError, Superseded)):
                     raise SearchUnavailable(str(error)) from error
                 raise
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+    def _open_searcher(self, open_searcher: Callable[[], Searcher]) -> Searcher:
+        """A searcher of the current generation. Refreshing it reads the table of contents that
+        a concurrent commit may delete just then (the race `_open_index` retries too): again
+        from a fresh searcher; SearchUnavailable when the files stay missing or are corrupt."""
+        for attempt in range(1, OPEN_RETRIES + 1):
+            try:
+                return open_searcher()
+            except FileNotFoundError as error:
+                if attempt == OPEN_RETRIES:
+                    raise SearchUnavailable(str(error)) from error
+                self._local.searcher = None
+                time.sleep(0.05)
+            except Exception as error:  # corrupt index files
+                raise SearchUnavailable(str(error)) from error
         raise AssertionError("unreachable: the last attempt returns or raises")
 
     # ------------------------------------------------------------ writing

@@ -175,3 +175,24 @@ def test_reconciling_rebuilds_an_index_written_with_an_older_schema(monkeypatch)
     assert not backend.schema_is_current()
     index_services.index_reconcile(bulk_threshold=5000)
     assert rebuilt == [{"procs": 2}]
+
+
+def test_a_table_of_contents_deleted_while_a_searcher_opens_is_read_again(tmp_path):
+    store = IndexStore(str(tmp_path / "index"))
+    store.open(Schema(id=ID(stored=True)))
+    attempts = []
+
+    def open_searcher():
+        attempts.append(1)
+        if len(attempts) == 1:  # a concurrent commit removed the generation being opened
+            raise FileNotFoundError("_MAIN_4.toc")
+        return store.searcher()
+
+    assert store.read(open_searcher, lambda generation: "read") == "read"
+    assert len(attempts) == 2
+
+    def always_missing():
+        raise FileNotFoundError("_MAIN_4.toc")
+
+    with pytest.raises(SearchUnavailable):
+        store.read(always_missing, lambda generation: "read")
