@@ -9,7 +9,7 @@ from django.http import QueryDict
 
 from apps.core.templatetags.links import with_param
 from apps.ingest.services import corpus_ingest
-from apps.policies.models import Regulation
+from apps.policies.models import IssuingBody, IssuingBodyAlias, Regulation
 
 LOCAL = Path(settings.CORPUS_DIR) / "local" / "浙江"
 
@@ -80,3 +80,29 @@ def test_the_regulation_page_shows_region_bodies_and_an_incomplete_text(client, 
     corpus_ingest(paths=[cut])
     page = client.get(Regulation.objects.get(title="截断条例").get_absolute_url())
     assert "文本可能不完整" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_alias_an_editor_adds_in_the_admin_finds_the_body(admin_client, api):
+    body = IssuingBody.objects.get(name="国家市场监督管理总局")
+    added = admin_client.post(
+        f"/admin/policies/issuingbody/{body.pk}/change/",
+        {
+            "name": body.name,
+            "aliases-TOTAL_FORMS": "1",
+            "aliases-INITIAL_FORMS": "0",
+            "aliases-0-name": "国家市监总局",
+            "aliases-0-source": "测试",
+        },
+    )
+    assert added.status_code == 302, added.content.decode()[:2000]
+    by_alias = api.get("/api/v1/regulations/", {"issuer": "国家市监总局"}).json()
+    by_name = api.get("/api/v1/regulations/", {"issuer": body.name}).json()
+    assert by_alias["count"] == by_name["count"] > 0
+    # A canonical name cannot be made an alias of another body.
+    refused = admin_client.post(
+        "/admin/policies/issuingbodyalias/add/",
+        {"name": "国务院", "body": body.pk, "source": ""},
+    )
+    assert refused.status_code == 200 and "正式名称" in refused.content.decode()
+    assert not IssuingBodyAlias.objects.filter(name="国务院").exists()

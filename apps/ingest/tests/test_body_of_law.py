@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import CommandError, call_command
 
 from apps.ingest.services import corpus_ingest
 from apps.policies.models import IssuingBody, IssuingBodyAlias, Regulation, RegulationSource
@@ -203,3 +204,9 @@ def test_a_header_that_cannot_be_read_leaves_its_fields_empty_and_says_so(tmp_pa
     assert any("制定机关" in line for line in problems)
     assert any("公布日期" in line for line in problems)
     assert regulation.clauses.count() == 1
+
+
+def test_the_demo_is_a_part_of_the_shipped_corpus_and_takes_no_path():
+    assert all(path.is_dir() and CORPUS in path.parents for path in settings.DEMO_CORPUS_PATHS)
+    with pytest.raises(CommandError, match="--demo"):
+        call_command("ingest", "--demo", str(SIGNATURE))
