@@ -179,7 +179,7 @@ def _parse_law_unit(
             raise IngestError(f"{display}：找不到标题（第一行应为 '# 标题'）")
         if not parsed.clauses and not parsed.preamble:
             # Kept as a record of what the header says (like a catalogue row), not lost.
-            parsed.incomplete = "来源文件只有标题和制定信息，没有正文"
+            parsed.incomplete = parsed.incomplete or "来源文件只有标题和制定信息，没有正文"
         parsed.incomplete = parsed.incomplete or truncation_problem(text) or ""
         parts.append(parsed)
     parsed = work_merge(parts) if len(parts) > 1 else parts[0]

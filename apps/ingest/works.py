@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from lawtext.numerals import int_to_cn
@@ -90,21 +90,12 @@ def work_merge(parts: list[ParsedRegulation]) -> ParsedRegulation:
         for clause in part.clauses:
             clause.part = f"{heading} {clause.part}".strip()
             clauses.append(clause)
-    return ParsedRegulation(
-        title=first.title,
+    # The first part's header has every event (a later file may lack its 施行 line): its
+    # metadata, with all the parts' clauses and preambles.
+    return replace(
+        first,
+        subtitle="",
         clauses=clauses,
-        doc_number=first.doc_number,
-        issuers=first.issuers,
-        approvers=first.approvers,
-        promulgated_on=first.promulgated_on,
-        effective_on=first.effective_on,
-        level=first.level,
-        events=first.events,
         preamble=[line for part in ordered for line in part.preamble],
-        version_date=first.version_date,
-        province=first.province,
-        city=first.city,
         incomplete="；".join(f"{p.subtitle}：{p.incomplete}" for p in ordered if p.incomplete),
-        # The first part's header has every event (a later file may lack its 施行 line).
-        problems=first.problems,
     )
