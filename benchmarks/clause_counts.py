@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/clause_counts.py [--corpus PATH ...] [--quiet]
 
-For every .md law file under the given folders (default: the shared corpus's laws/, laws-full/
+For every .md law file under the given folders (default: the shipped corpus's laws/, laws-full/
 and local/), compares len(parse_law_markdown(text).clauses) with lawtext.census's
 count_clause_lines(text), a deliberately simple count of the lines that start a clause (or of the
 items of a text numbered 一、二、…). Prints the number of files, how many agree and the share
@@ -25,10 +25,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from lawtext.census import body_lines, count_clause_lines, is_clause_line  # noqa: E402
 from lawtext.lawfile import parse_law_markdown  # noqa: E402
 
+CORPUS = Path(__file__).resolve().parent.parent / "fixtures" / "corpus"
 DEFAULT_CORPUS = [
-    "/work/shared/corpus/laws",
-    "/work/shared/corpus/laws-full",
-    "/work/shared/corpus/local",
+    str(CORPUS / "laws"),
+    str(CORPUS / "laws-full"),
+    str(CORPUS / "local"),
 ]
 TARGET = 99.5
 _NUMERAL = "[一二三四五六七八九十百千零〇两]"
@@ -76,7 +77,7 @@ def main() -> int:
         nargs="+",
         default=DEFAULT_CORPUS,
         metavar="PATH",
-        help="folders of .md law files (default: the shared corpus's laws, laws-full and local)",
+        help="folders of .md law files (default: the shipped corpus's laws, laws-full and local)",
     )
     parser.add_argument("--quiet", action="store_true", help="figures only, no file lists")
     args = parser.parse_args()

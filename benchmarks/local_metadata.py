@@ -1,7 +1,7 @@
 """How exactly lawtext reads the metadata of local (and national) regulation files.
 
-    .venv/bin/python benchmarks/local_metadata.py [--corpus ../shared/corpus/local]
-    .venv/bin/python benchmarks/local_metadata.py --national ../shared/corpus/laws-full
+    .venv/bin/python benchmarks/local_metadata.py [--corpus fixtures/corpus/local]
+    .venv/bin/python benchmarks/local_metadata.py --national fixtures/corpus/laws-full
 
 Parses every file with lawtext only (no Django). The reference values are computed here with a
 reading of the header lines of its own, deliberately simpler than lawtext's and not calling it:
@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from lawtext.lawfile import parse_law_markdown  # noqa: E402
 
 FOLDER_PROVINCE = {"上海": "上海市", "北京": "北京市", "浙江": "浙江省", "广东": "广东省"}
-DEFAULT_LOCAL = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "local"
+DEFAULT_LOCAL = Path(__file__).resolve().parent.parent / "fixtures" / "corpus" / "local"
 _DATE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
 _CONGRESS = re.compile(
     r"([\u4e00-\u9fff]{0,10}?(?:省|市|县))[第]?[一二三四五六七八九十]*届?"
