@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from .issuers import bodies_in_text, decision_bodies
+from .issuers import bodies_in_text, decision_bodies, outside_titles
 from .metadata import find_doc_number
 from .textnorm import find_dates
 
@@ -35,12 +35,8 @@ class Event:
     doc_number: str = ""
 
 
-def _outside_quotes(text: str) -> str:
-    return re.sub(r"《[^《》]*(?:《[^《》]*》[^《》]*)*》", "", text)
-
-
 def _kind(text: str) -> str:
-    outside = _outside_quotes(text)
+    outside = outside_titles(text)
     if "修订" in outside:
         return "修订"
     if "修正" in outside or "修改" in outside:
@@ -97,13 +93,13 @@ def split_events(lines: list[str]) -> list[str]:
 def read_event(text: str, *, province: str = "", city: str = "") -> Event:
     dates = find_dates(text.split("《")[0]) or find_dates(text)
     kind = _kind(text)
-    outside = _outside_quotes(text)
+    outside = outside_titles(text)
     effective = None
     own = _OWN_EFFECTIVE_RE.search(outside) or re.search(
         r"该(?:修正|修订|决定)自(\d{4}年\d{1,2}月\d{1,2}日)", text
     )
     if own:
-        effective = find_dates(own[1])[0] if find_dates(own[1]) else None
+        effective = next(iter(find_dates(own[1])), None)
     elif dates and (kind == "施行" or _EFFECTIVE_AT_ONCE_RE.search(outside)):
         effective = dates[0]
     return Event(

@@ -26,7 +26,7 @@ from datetime import date
 from pathlib import PurePath
 
 from .events import Event, read_events, this_version
-from .metadata import derive_level, find_effective_date, takes_effect_on_issue
+from .metadata import CATEGORY_FOLDERS, derive_level, find_effective_date, takes_effect_on_issue
 from .region import parent_city, place_at_start, province_of_city, province_of_folder
 
 _LOCAL_BODY_RE = re.compile(r"^(?!全国).*(?:人民代表大会|人民政府)")
@@ -60,18 +60,12 @@ def _foreign(event: Event, province: str, city: str) -> bool:
     return False
 
 
-_CATEGORIES = frozenset(
-    "宪法 宪法相关法 民法典 民法商法 行政法 经济法 社会法 刑法 诉讼与非诉讼程序法 行政法规 司法解释"
-    " 部门规章 其他".split()
-)
-
-
 def _category(folder: str) -> str:
     """The corpus category or local collection a folder path is in: '…/部门规章/公安部' → 部门规章
     (the folder below a category names a body, which the text itself says better)."""
     parts = PurePath(folder).parts
     for part in reversed(parts):
-        if part in _CATEGORIES or province_of_folder(part):
+        if part in CATEGORY_FOLDERS or province_of_folder(part):
             return part
     return parts[-1] if parts else ""
 

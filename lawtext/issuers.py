@@ -24,7 +24,8 @@ _NATIONAL_PREFIX = "中华人民共和国"
 
 
 @lru_cache(maxsize=1)
-def _alias_rows() -> tuple[tuple[str, str, str], ...]:
+def issuer_alias_rows() -> tuple[tuple[str, str, str], ...]:
+    """(canonical, alias, source) rows of the data file, loaded once."""
     text = resources.files("lawtext").joinpath("data/issuing_bodies.csv").read_text("utf-8")
     rows = csv.DictReader(text.splitlines())
     return tuple((row["canonical"], row["alias"], row["source"]) for row in rows)
@@ -33,7 +34,7 @@ def _alias_rows() -> tuple[tuple[str, str, str], ...]:
 @lru_cache(maxsize=1)
 def issuer_aliases() -> dict[str, str]:
     """{alias: canonical name}, from the data file (loaded once)."""
-    return {alias: canonical for canonical, alias, _ in _alias_rows()}
+    return {alias: canonical for canonical, alias, _ in issuer_alias_rows()}
 
 
 def canonical_issuer(name: str, *, province: str = "", city: str = "") -> str:
@@ -59,6 +60,11 @@ def canonical_issuer(name: str, *, province: str = "", city: str = "") -> str:
     elif name.startswith(("市人民代表大会", "县人民代表大会")) and city:
         name = city + name[1:]
     return issuer_aliases().get(name, name)
+
+
+def outside_titles(text: str) -> str:
+    """The text without its 《…》 titles (one level of 《〈〉》 nesting included)."""
+    return re.sub(r"《[^《》]*(?:《[^《》]*》[^《》]*)*》", "", text)
 
 
 # Where a body's name ends in a header event: its meeting, its order, the act.
@@ -91,8 +97,7 @@ def bodies_in_text(text: str, *, province: str = "", city: str = "") -> list[str
     """The canonical bodies that act in one header event (dates and 《…》 titles removed first):
     '国家教育委员会令第8号、国家体育运动委员会令第11号发布' → both;
     '最高人民法院审判委员会第1次会议' → 最高人民法院."""
-    outside = re.sub(r"《[^《》]*(?:《[^《》]*》[^《》]*)*》", "", text)
-    outside = re.sub(r"\d{4}年\d{1,2}月\d{1,2}日", "、", outside)
+    outside = re.sub(r"\d{4}年\d{1,2}月\d{1,2}日", "、", outside_titles(text))
     found: list[str] = []
     for piece in re.split("[、]", outside):
         name = _body(piece, province, city)
@@ -115,8 +120,3 @@ def decision_bodies(text: str, *, province: str = "", city: str = "") -> list[st
             if name and name not in found:
                 found.append(name)
     return found
-
-
-def issuer_alias_rows() -> tuple[tuple[str, str, str], ...]:
-    """(canonical, alias, source) rows of the data file, for the application's alias table."""
-    return _alias_rows()

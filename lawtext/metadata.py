@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from .issuers import bodies_in_text
 from .textnorm import CJK, clean_line, parse_date
 
 _DOC_NUMBER_RE = re.compile(
@@ -36,12 +35,6 @@ def takes_effect_on_issue(text: str) -> bool:
     return _EFFECTIVE_ON_ISSUE_RE.search(text) is not None
 
 
-def issuer_from_event(event: str) -> str:
-    """The first body named in a header event line (canonical), or ''."""
-    bodies = bodies_in_text(event)
-    return bodies[0] if bodies else ""
-
-
 # 效力级别 in the taxonomy of the 国家法律法规数据库, in order of authority.
 LEVELS = (
     "宪法",
@@ -59,10 +52,12 @@ LEVELS = (
     "地方规范性文件",
     "行业指引",
 )
-# Corpus folders whose texts are 法律 (the law categories of the national collection).
-_LAW_FOLDERS = frozenset(
+# Corpus folders whose texts are 法律 (the law categories of the national collection), and every
+# category folder of that collection.
+LAW_FOLDERS = frozenset(
     "宪法相关法 民法典 民法商法 行政法 经济法 社会法 刑法 诉讼与非诉讼程序法".split()
 )
+CATEGORY_FOLDERS = LAW_FOLDERS | {"宪法", "行政法规", "司法解释", "部门规章", "其他"}
 _LOCAL_CONGRESS_RE = re.compile(
     rf"^(?!全国)([{CJK}]{{2,20}}?(?:省|自治区|市|自治州|自治县|县|区))人民代表大会(?:常务委员会)?$"
 )
@@ -102,19 +97,17 @@ def derive_level(
         return "地方性法规"
     if _LOCAL_GOVERNMENT_RE.match(joined):
         return "地方政府规章" if "令" in doc_number or hint == "地方政府规章" else "地方规范性文件"
-    if "国务院令" in doc_number or (hint == "行政法规" and (not issuers or "国务院" in issuers)):
+    # In the 行政法规 folder also what a ministry issued with the 国务院's approval: the national
+    # database classes it with the 行政法规.
+    if "国务院令" in doc_number or hint == "行政法规":
         return "行政法规"
-    if hint == "行政法规":
-        return (
-            "行政法规"  # 国务院批准、部门发布: classed with the 行政法规 in the national database
-        )
     if re.search(r"(?:部|委|局|署|行|会)(?:第\d+号)?令", doc_number) or hint == "部门规章":
         return "部门规章"
     if "指引" in title or "协会" in joined:
         return "行业指引"
     if doc_number or issuers:
         return "规范性文件"
-    if hint in _LAW_FOLDERS:
+    if hint in LAW_FOLDERS:
         return "法律"
     return ""
 

@@ -17,24 +17,25 @@ _CITY_SUFFIX = re.compile(r"(?:市|(?:[\u3400-\u9fff]{1,4}族)?自治县|自治�
 
 
 @lru_cache(maxsize=1)
-def _parent_cities() -> dict[str, str]:
+def _rows() -> tuple[dict[str, str], ...]:
     text = resources.files("lawtext").joinpath("data/regions.csv").read_text("utf-8")
-    return {row["city"]: row["parent_city"] for row in csv.DictReader(text.splitlines())}
+    return tuple(csv.DictReader(text.splitlines()))
 
 
 def parent_city(city: str) -> str:
     """金华市 for 义乌市 (a county-level city and the city it belongs to), else ''."""
-    return _parent_cities().get(city, "") if city else ""
+    return _places()[3].get(city, "") if city else ""
 
 
 @lru_cache(maxsize=1)
-def _places() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
-    """({name or short name: province}, {name or short name: city}, {short name: province})."""
-    text = resources.files("lawtext").joinpath("data/regions.csv").read_text("utf-8")
+def _places() -> tuple[dict[str, str], dict[str, str], dict[str, str], dict[str, str]]:
+    """({name or short name: province}, {name or short name: city}, {short name: province},
+    {city: the city it belongs to})."""
     provinces: dict[str, str] = {}
     cities: dict[str, str] = {}
     short_provinces: dict[str, str] = {}
-    for row in csv.DictReader(text.splitlines()):
+    parents: dict[str, str] = {}
+    for row in _rows():
         province, city = row["province"], row["city"]
         if not city:
             short = _PROVINCE_SUFFIX.sub("", province)
@@ -42,11 +43,12 @@ def _places() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
             short_provinces[short] = province
         else:
             cities[city] = city
+            parents[city] = row["parent_city"]
             short = _CITY_SUFFIX.sub("", city)
             if len(short) >= 2:
                 cities.setdefault(short, city)
             provinces.setdefault(city, province)
-    return provinces, cities, short_provinces
+    return provinces, cities, short_provinces, parents
 
 
 def province_of_city(city: str) -> str:
@@ -63,7 +65,7 @@ def place_at_start(text: str) -> tuple[str, str]:
     """(province, city) named at the start of a body's name or a title:
     '丽水市人民代表大会常务委员会' → (浙江省, 丽水市); '深圳经济特区…' → (广东省, 深圳市);
     '上海市…' → (上海市, ''); else ('', '')."""
-    provinces, cities, _ = _places()
+    provinces, cities, _, _ = _places()
     for length in range(min(len(text), 10), 1, -1):
         head = text[:length]
         if head in cities and head not in provinces.keys() - cities.keys():

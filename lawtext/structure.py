@@ -104,7 +104,7 @@ def incompleteness(text: str, clauses: list[ParsedClause]) -> str:
     """
     if problem := truncation_problem(text):
         return problem
-    _, marker, body = text.partition("<!-- INFO END -->")
+    header, marker, body = text.partition("<!-- INFO END -->")
     if marker and not body.strip():
         return "文件只有标题和题注，没有正文"
     if not clauses or not clauses[0].label.startswith("第") or any(c.part for c in clauses):
@@ -115,7 +115,7 @@ def incompleteness(text: str, clauses: list[ParsedClause]) -> str:
         return ""
     if any(_FINAL_PROVISION_RE.search(c.text) for c in clauses[-3:]):
         return ""
-    header_dates = find_dates(text.partition("<!-- INFO END -->")[0]) if marker else []
+    header_dates = find_dates(header) if marker else []
     if not header_dates or min(header_dates) < _LEGISLATION_LAW_IN_FORCE:
         return ""
     last = clauses[-1]

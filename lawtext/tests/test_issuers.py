@@ -3,10 +3,10 @@ from pathlib import Path
 import pytest
 
 from lawtext.issuers import (
-    _alias_rows,
     bodies_in_text,
     canonical_issuer,
     decision_bodies,
+    issuer_alias_rows,
     issuer_aliases,
 )
 from lawtext.lawfile import parse_law_markdown
@@ -16,14 +16,14 @@ CORPUS = Path(__file__).resolve().parents[2] / "fixtures" / "corpus"
 
 
 def test_every_alias_row_maps_to_its_canonical_name():
-    for canonical, alias, source in _alias_rows():
+    for canonical, alias, source in issuer_alias_rows():
         assert source, alias
         assert canonical_issuer(alias) == canonical
 
 
 def test_no_canonical_name_is_an_alias():
     aliases = issuer_aliases()
-    assert not {canonical for canonical, _, _ in _alias_rows()} & aliases.keys()
+    assert not {canonical for canonical, _, _ in issuer_alias_rows()} & aliases.keys()
 
 
 def test_the_aliases_the_brief_names():
