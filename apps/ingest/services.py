@@ -36,7 +36,6 @@ from lawtext.issuers import issuer_alias_rows
 from lawtext.lawfile import parse_law_markdown
 from lawtext.publication import parse_publication
 from lawtext.records import ParsedRegulation
-from lawtext.structure import truncation_problem
 
 from .sources import IngestError, corpus_files, read_source_text
 from .works import IngestUnit, ingest_units, work_merge
@@ -180,7 +179,6 @@ def _parse_law_unit(
         if not parsed.clauses and not parsed.preamble:
             # Kept as a record of what the header says (like a catalogue row), not lost.
             parsed.incomplete = parsed.incomplete or "来源文件只有标题和制定信息，没有正文"
-        parsed.incomplete = parsed.incomplete or truncation_problem(text) or ""
         parts.append(parsed)
     parsed = work_merge(parts) if len(parts) > 1 else parts[0]
     problems = validate_clause_numbers(parsed.clauses)
