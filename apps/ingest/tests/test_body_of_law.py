@@ -9,9 +9,16 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from apps.ingest.services import corpus_ingest
-from apps.policies.models import IssuingBody, IssuingBodyAlias, Regulation, RegulationSource
+from apps.policies.models import (
+    IssuingBody,
+    IssuingBodyAlias,
+    Level,
+    Regulation,
+    RegulationSource,
+)
 from lawtext.census import count_clause_lines
 from lawtext.issuers import issuer_alias_rows
+from lawtext.metadata import LEVELS
 
 CORPUS = Path(settings.CORPUS_DIR)
 SIGNATURE = CORPUS / "laws" / "民法商法" / "电子签名法(2019-04-23).md"
@@ -210,3 +217,7 @@ def test_the_demo_is_a_part_of_the_shipped_corpus_and_takes_no_path():
     assert all(path.is_dir() and CORPUS in path.parents for path in settings.DEMO_CORPUS_PATHS)
     with pytest.raises(CommandError, match="--demo"):
         call_command("ingest", "--demo", str(SIGNATURE))
+
+
+def test_the_model_levels_are_lawtexts_in_the_same_order_of_authority():
+    assert tuple(Level.values) == LEVELS
