@@ -1,0 +1,45 @@
+"""The re-ranking scores jieba words exactly as Whoosh's BM25F would, read a block at a time."""
+
+import haystack
+import numpy as np
+import pytest
+from whoosh import query as wq
+
+from apps.policies.models import Clause
+from apps.search import services as index_services
+from apps.search.scoring import WORD_FIELD, word_scores
+from apps.search.sync import IndexChanges, index_apply
+
+pytestmark = pytest.mark.django_db
+
+WORDS = ["经营者", "应当", "消费者", "电子商务", "罚款", "不存在的词语"]
+
+
+def _whoosh_and_ours(word):
+    searcher = haystack.connections["default"].get_backend().searcher()
+    reader = searcher.reader()
+    expected = {
+        hit.docnum: hit.score for hit in searcher.search(wq.Term(WORD_FIELD, word), limit=None)
+    }
+    live = np.array([d for d in range(reader.doc_count_all()) if not reader.is_deleted(d)])
+    scores = word_scores(searcher, WORD_FIELD, word, live)
+    return expected, {int(d): float(s) for d, s in zip(live, scores, strict=True) if s}
+
+
+@pytest.mark.parametrize("word", WORDS)
+def test_word_scores_are_whoosh_bm25f_scores(word):
+    expected, ours = _whoosh_and_ours(word)
+    assert ours == expected  # to the last bit
+    assert bool(expected) == (word != "不存在的词语")
+
+
+def test_word_scores_over_segments_with_deleted_documents():
+    index_services.index_repair()
+    ids = list(Clause.objects.filter(text__contains="经营者").values_list("pk", flat=True)[:30])
+    # Re-indexing writes a new segment and deletes the documents' old copies in the first one.
+    index_apply(IndexChanges(saves={f"policies.clause.{pk}": (Clause, pk) for pk in ids}))
+    searcher = haystack.connections["default"].get_backend().searcher()
+    assert len(searcher.leaf_searchers()) > 1 and searcher.reader().has_deletions()
+    for word in WORDS:
+        expected, ours = _whoosh_and_ours(word)
+        assert ours == expected  # to the last bit
