@@ -20,6 +20,7 @@ class FacetTable:
         self.values, self.docs, self.codes = values, docs, codes
         self.code_of = {value: code for code, value in enumerate(values)}
         self._code_by_doc: np.ndarray | None = None
+        self._one_value: bool | None = None
 
     @classmethod
     def read(cls, reader, field: str) -> FacetTable:
@@ -47,13 +48,23 @@ class FacetTable:
                 codes.append(recode[table.codes])
         return cls(values, np.concatenate(docs), np.concatenate(codes))
 
-    def counts(self, mask: np.ndarray) -> list[tuple[str, int]]:
-        """(value, documents) for the documents set in `mask`, most frequent first."""
+    def counts(self, docnums: np.ndarray, mask: np.ndarray) -> list[tuple[str, int]]:
+        """(value, documents) for `docnums` (unique; `mask` is True at each of them), most
+        frequent first."""
         if not self.values:
             return []
-        tally = np.bincount(self.codes[mask[self.docs]], minlength=len(self.values))
+        if self._one_value_each():  # only the matches are looked at, not every document
+            codes = self.codes_of(docnums)
+            tally = np.bincount(codes[codes >= 0], minlength=len(self.values))
+        else:
+            tally = np.bincount(self.codes[mask[self.docs]], minlength=len(self.values))
         found = [(self.values[i], int(tally[i])) for i in np.flatnonzero(tally)]
         return sorted(found, key=lambda kv: (-kv[1], kv[0]))
+
+    def _one_value_each(self) -> bool:
+        if self._one_value is None:
+            self._one_value = len(np.unique(self.docs)) == len(self.docs)
+        return self._one_value
 
     def codes_of(self, docnums: np.ndarray) -> np.ndarray:
         """The value code of each of these documents (-1: none), for one-valued fields."""

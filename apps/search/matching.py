@@ -47,7 +47,7 @@ class Matches:
         if counts is None:
             if self.mask is None:
                 self.mask = docnum_mask(self.docnums, gen.searcher)
-            counts = self.facets[field] = facet_table(gen, field).counts(self.mask)
+            counts = self.facets[field] = facet_table(gen, field).counts(self.docnums, self.mask)
         return counts
 
 
@@ -76,14 +76,24 @@ def _run(gen: Generation, parsed, filters, sortedby, reverse, limit) -> Matches:
             hits = hits.within(mask)
     if sortedby:
         keys = _sort_keys(gen, sortedby)[hits.docnums]
-        order = np.lexsort((hits.docnums, -keys if reverse else keys))
+        order = top_order(-keys if reverse else keys, hits.docnums, limit)
     else:
-        order = np.lexsort((hits.docnums, -hits.scores))
+        order = top_order(-hits.scores, hits.docnums, limit)
     ranked = [(int(hits.docnums[i]), float(hits.scores[i])) for i in order[:limit]]
     words = [w for group in parsed.must for t in group for w in cut_words(t.text)]
     if words and not sortedby and len(order):
         ranked = rerank_head(gen.searcher, hits, order, words, ranked)
     return Matches(ranked, hits.docnums, complete=len(ranked) == len(hits.docnums))
+
+
+def top_order(keys: np.ndarray, docnums: np.ndarray, limit: int) -> np.ndarray:
+    """Indices of the `limit` smallest keys, in order of key then docnum: the head of
+    `np.lexsort((docnums, keys))` without sorting every match."""
+    if len(keys) > limit:
+        kth = np.partition(keys, limit - 1)[limit - 1]
+        candidates = np.flatnonzero(keys <= kth)  # all ties of the last key kept, then sorted
+        return candidates[np.lexsort((docnums[candidates], keys[candidates]))][:limit]
+    return np.lexsort((docnums, keys))
 
 
 def _hits(gen: Generation, parsed: ParsedQuery) -> Hits:
