@@ -1,4 +1,5 @@
-"""The re-ranking scores jieba words exactly as Whoosh's BM25F would, read a block at a time."""
+"""Ranking: jieba words scored exactly as Whoosh's BM25F would, read a block at a time; the head
+of the matches sorted without sorting them all."""
 
 import haystack
 import numpy as np
@@ -7,6 +8,7 @@ from whoosh import query as wq
 
 from apps.policies.models import Clause
 from apps.search import services as index_services
+from apps.search.matching import top_order
 from apps.search.scoring import WORD_FIELD, word_scores
 from apps.search.sync import IndexChanges, index_apply
 
@@ -43,3 +45,12 @@ def test_word_scores_over_segments_with_deleted_documents():
     for word in WORDS:
         expected, ours = _whoosh_and_ours(word)
         assert ours == expected  # to the last bit
+
+
+@pytest.mark.parametrize("limit", [1, 5, 100, 1000])
+def test_top_order_is_the_head_of_a_full_sort_ties_included(limit):
+    rng = np.random.default_rng(limit)
+    keys = rng.integers(0, 20, 500).astype(np.float64)  # many ties on every key
+    docnums = np.sort(rng.choice(10_000, 500, replace=False))
+    expected = np.lexsort((docnums, keys))[:limit]
+    assert top_order(keys, docnums, limit).tolist() == expected.tolist()
