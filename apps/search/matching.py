@@ -79,7 +79,7 @@ def _run(gen: Generation, parsed, filters, sortedby, reverse, limit) -> Matches:
         order = top_order(-keys if reverse else keys, hits.docnums, limit)
     else:
         order = top_order(-hits.scores, hits.docnums, limit)
-    ranked = [(int(hits.docnums[i]), float(hits.scores[i])) for i in order[:limit]]
+    ranked = [(int(hits.docnums[i]), float(hits.scores[i])) for i in order]
     words = [w for group in parsed.must for t in group for w in cut_words(t.text)]
     if words and not sortedby and len(order):
         ranked = rerank_head(gen.searcher, hits, order, words, ranked)

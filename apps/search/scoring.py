@@ -1,7 +1,8 @@
 """Scored sets of matched documents: combining them, BM25, and the jieba-word re-ranking.
 
 A word's matches are scored by BM25 over its exact occurrences; the best of a query's matches
-are then ranked again by Whoosh with the query's jieba words added, through `DocSet`.
+are then ranked again with the BM25F scores of the query's jieba words (Whoosh's word field)
+added, read from its postings.
 """
 
 from __future__ import annotations
