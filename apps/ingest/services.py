@@ -17,7 +17,7 @@ from django.db import transaction
 from apps.core.exceptions import ApplicationError
 from apps.documents.models import Publication
 from apps.documents.services import publication_upsert
-from apps.policies.models import Level, Regulation, RegulationSource, Status, TextSource
+from apps.policies.models import Level, Regulation, RegulationSource, TextSource
 from apps.policies.services.citations import citations_rebuild
 from apps.policies.services.content import content_version_bump
 from apps.policies.services.regulations import (
@@ -25,9 +25,9 @@ from apps.policies.services.regulations import (
     issuing_body_aliases_load,
     regulation_find_same,
     regulation_source_add,
-    regulation_statuses_refresh,
     regulation_upsert,
 )
+from apps.policies.services.versions import works_refresh
 from apps.search.services import index_reconcile, index_sync_paused
 from lawtext.catalogue_db import STATUS_REPEALED, CatalogueIndex, catalogue_status
 from lawtext.census import count_clause_lines
@@ -254,9 +254,9 @@ def _ingest_law_unit(
         regulation=same,
         notes=notes,
     )
-    if repealed and regulation.status != Status.REPEALED:
-        regulation.status = Status.REPEALED
-        regulation.save(update_fields=["status", "updated_at"])
+    if repealed != regulation.repealed:
+        regulation.repealed = repealed
+        regulation.save(update_fields=["repealed", "updated_at"])
     for display, (_text, checksum) in zip(displays, texts, strict=True):
         regulation_source_add(regulation=regulation, path=display, checksum=checksum, role=role)
     result.regulations, result.clauses = 1, len(parsed.clauses)
@@ -407,10 +407,13 @@ def corpus_ingest(
             report.files.append(result)
             if progress:
                 progress(position, len(units), result)
-        if touched and not dry_run:
+        # The versions of the works touched (and of any record not yet in a work, as after an
+        # upgrade) get their dates, statuses and clause lineages.
+        unassigned = set(Regulation.objects.filter(work=None).values_list("pk", flat=True))
+        if (touched or unassigned) and not dry_run:
             with transaction.atomic():
                 citations_rebuild(regulation_ids=touched)
-                regulation_statuses_refresh()
+                works_refresh(regulation_ids=touched | unassigned)
                 content_version_bump()  # bulk writes send no signals
         written = sum(f.clauses for f in report.files if f.outcome in ("created", "updated"))
         index_sync.rebuild = written > BULK_REINDEX_CLAUSES

@@ -68,3 +68,17 @@ class ClauseJumpForm(forms.Form):
         strip=True,
         validators=[RegexValidator(r"^[^/?#]+$", "条文编号有误：不能包含 / ? #。")],
     )
+
+
+class AsOfForm(forms.Form):
+    """`as_of=YYYY-MM-DD`: the version in force on that day (pages and API)."""
+
+    as_of = forms.DateField(
+        required=True,
+        input_formats=["%Y-%m-%d"],
+        label="日期",
+        error_messages={
+            "invalid": "as_of 应为 YYYY-MM-DD 格式的日期，例如 2020-01-01。",
+            "required": "as_of 不能为空：请给出 YYYY-MM-DD 格式的日期。",
+        },
+    )

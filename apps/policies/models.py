@@ -65,10 +65,35 @@ class Level(models.TextChoices):
 
 
 class Status(models.TextChoices):
+    """时效性 of a version on a day; it follows from the version's dates (lawtext.versions)."""
+
     IN_FORCE = "现行有效"
-    AMENDED = "已修改"
+    AMENDED = "已被修改"  # a later version of the work took effect
     REPEALED = "已废止"
     NOT_YET_EFFECTIVE = "尚未生效"
+
+
+class Work(models.Model):
+    """One regulation across its versions (the 2018 and 2023 公司法 are versions of one work).
+
+    Versions are grouped by `key` (lawtext.versions.work_key of the title, with the region);
+    an editor may merge or split works in the admin, and ingestion then keeps the editor's
+    grouping (`grouped_by_editor`).
+    """
+
+    key = models.CharField("归并键", max_length=300, unique=True)
+    title = models.CharField("标题", max_length=300, help_text="最新版本的标题")
+    version_count = models.PositiveIntegerField("版本数", default=1)
+    grouped_by_editor = models.BooleanField(
+        "人工归并", default=False, help_text="编辑合并或拆分过：导入不再按标题重新归并"
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "法规（各版本）"
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class TextSource(models.IntegerChoices):
@@ -100,6 +125,22 @@ class Regulation(models.Model):
     effective_on = models.DateField("施行日期", null=True, blank=True)
     status = models.CharField(
         "时效性", max_length=10, choices=Status.choices, default=Status.IN_FORCE, db_index=True
+    )
+    work = models.ForeignKey(
+        Work,
+        verbose_name="所属法规",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="versions",
+    )
+    version_label = models.CharField("版本", max_length=30, blank=True)  # 2018年修正
+    # The day this version took effect (an amended version's own 施行, not the first one's);
+    # the day it stopped applying: the next version's start, or the repeal's when it is known.
+    in_force_from = models.DateField("本版本施行日期", null=True, blank=True, db_index=True)
+    expires_on = models.DateField("失效日期", null=True, blank=True, db_index=True)
+    repealed = models.BooleanField(
+        "已废止", default=False, help_text="目录或废止决定记载已废止（日期不详时自施行起视为失效）"
     )
     source_article = models.ForeignKey(
         "documents.Article",
@@ -162,6 +203,13 @@ class Regulation(models.Model):
     def display_title(self) -> str:
         return f"《{self.title}》"
 
+    @property
+    def cited_title(self) -> str:
+        """《中华人民共和国公司法》（2018年修正）: the version named when the work has several."""
+        if self.version_label and self.work_id and self.work.version_count > 1:
+            return f"《{self.title}》（{self.version_label}）"
+        return self.display_title
+
 
 def suffix_ordinal(suffix: str) -> int:
     """'之一' → 1; '' → 0."""
@@ -180,6 +228,9 @@ class Clause(models.Model):
     section = models.CharField("节", max_length=200, blank=True)
     text = models.TextField("条文", help_text="每款一行")
     order = models.PositiveIntegerField("顺序")
+    # The first clause of the chain this clause continues across versions (matched by content,
+    # since amendments renumber); empty: the clause is its own first version.
+    lineage = models.PositiveIntegerField("沿革标识", null=True, blank=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -208,8 +259,12 @@ class Clause(models.Model):
         return f"{self.number}-{suffix_ordinal(self.suffix)}" if self.suffix else str(self.number)
 
     @property
+    def lineage_id(self) -> int:
+        return self.lineage or self.pk
+
+    @property
     def citation_text(self) -> str:
-        return f"《{self.regulation.title}》{self.label}"
+        return f"{self.regulation.cited_title}{self.label}"
 
     @property
     def breadcrumb(self) -> list[str]:

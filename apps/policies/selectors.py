@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from html import escape
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -10,6 +11,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from apps.documents.models import Article, Publication
 from lawtext.numerals import ascii_int, cn_to_int, int_to_cn, parse_clause_number
+from lawtext.versions import CHANGED, align_clauses, char_diff, status_on
 
 from .models import (
     Citation,
@@ -19,6 +21,7 @@ from .models import (
     IssuingBodyAlias,
     Level,
     Regulation,
+    Status,
 )
 
 REGULATION_SORTS = {
@@ -150,7 +153,7 @@ def level_counts() -> list[FacetCount]:
 def regulation_get(*, slug: str) -> Regulation:
     return (
         regulation_queryset()
-        .select_related("source_article__publication", "catalogue_publication")
+        .select_related("source_article__publication", "catalogue_publication", "work")
         .prefetch_related("sources")
         .get(slug=slug)
     )
@@ -277,16 +280,16 @@ def clause_neighbours(*, clause: Clause) -> tuple[Clause | None, Clause | None]:
 
 def clause_citations(*, clause: Clause) -> list[Citation]:
     return list(
-        clause.citations.select_related("target_regulation", "target_clause__regulation").order_by(
-            "start"
-        )
+        clause.citations.select_related(
+            "target_regulation__work", "target_clause__regulation__work"
+        ).order_by("start")
     )
 
 
 def clause_cited_by(*, clause: Clause) -> list[Citation]:
     return list(
         Citation.objects.filter(target_clause=clause)
-        .select_related("clause__regulation")
+        .select_related("clause__regulation__work")
         .order_by("clause__regulation__title", "clause__order")
     )
 
@@ -327,3 +330,135 @@ def issuer_list() -> QuerySet[IssuingBody]:
     return IssuingBody.objects.annotate(regulation_count=Count("regulations")).order_by(
         "-regulation_count", "name"
     )
+
+
+# ---------------------------------------------------------------- versions and time
+
+
+class NoVersionOnDay(Exception):
+    """No version of the work was in force on the day asked for."""
+
+    def __init__(self, regulation: Regulation, day: date):
+        super().__init__(f"{regulation.title} 在 {day:%Y年%-m月%-d日} 没有有效的版本。")
+        self.regulation, self.day = regulation, day
+
+
+def _version_key(version: Regulation) -> tuple:
+    return (version.promulgated_on or version.in_force_from or date.min, version.pk)
+
+
+def regulation_versions(*, regulation: Regulation) -> list[Regulation]:
+    """Every version of the regulation's work, oldest first (the regulation alone if it has
+    no work)."""
+    if regulation.work_id is None:
+        return [regulation]
+    return sorted(regulation.work.versions.select_related("work"), key=_version_key)
+
+
+def current_version(versions: list[Regulation]) -> Regulation:
+    """The version in force today, or else the latest (a repealed work's last text)."""
+    in_force = [v for v in versions if v.status == Status.IN_FORCE]
+    return in_force[-1] if in_force else versions[-1]
+
+
+def version_in_force_on(*, regulation: Regulation, day: date) -> Regulation:
+    """The version of the regulation's work in force on `day`; NoVersionOnDay when none was."""
+    for version in regulation_versions(regulation=regulation):
+        status = status_on(
+            day,
+            effective_on=version.in_force_from,
+            expires_on=version.expires_on,
+            superseded=version.expires_on is not None or version.status == Status.AMENDED,
+            repealed=version.repealed,
+        )
+        if status == Status.IN_FORCE:
+            return version
+    raise NoVersionOnDay(regulation, day)
+
+
+def clause_versions(*, clause: Clause) -> list[Clause]:
+    """The same clause in every version that has it (matched by content across renumbering),
+    in the order of the versions."""
+    lineage = clause.lineage_id
+    found = Clause.objects.filter(Q(pk=lineage) | Q(lineage=lineage)).select_related(
+        "regulation__work"
+    )
+    return sorted(found, key=lambda c: _version_key(c.regulation))
+
+
+def clause_in_version(*, clause: Clause, version: Regulation) -> Clause | None:
+    """This clause as it stands in another version of its regulation, if it is there."""
+    if version.pk == clause.regulation_id:
+        return clause
+    return next((c for c in clause_versions(clause=clause) if c.regulation_id == version.pk), None)
+
+
+@dataclass
+class ComparedClause:
+    """One row of a comparison: the old and new clause (None where absent), what changed, and
+    for a changed clause the new text with insertions and deletions marked."""
+
+    old: Clause | None
+    new: Clause | None
+    change: str
+    old_html: SafeString | None = None  # the old text, deletions marked (changed clauses)
+    new_html: SafeString | None = None  # the new text, insertions marked (changed clauses)
+    heading: str = ""  # the 编/章/节 that starts at this row, when one does
+
+    @property
+    def change_label(self) -> str:
+        return CHANGE_LABELS[self.change]
+
+
+CHANGE_LABELS = {
+    "same": "未改动",
+    "changed": "修改",
+    "moved": "仅条号变动",
+    "added": "新增",
+    "removed": "删除",
+}
+
+
+class DifferentWorks(ValueError):
+    """Two regulations that are not versions of one work cannot be compared."""
+
+
+def regulations_compare(*, old: Regulation, new: Regulation) -> list[ComparedClause]:
+    """The clause-by-clause comparison of two versions of one work (lawtext.versions)."""
+    if old.pk != new.pk and (old.work_id is None or old.work_id != new.work_id):
+        raise DifferentWorks(f"《{old.title}》与《{new.title}》不是同一法规的不同版本，无法对照。")
+    old_clauses = list(old.clauses.order_by("order"))
+    new_clauses = list(new.clauses.order_by("order"))
+    pairs = align_clauses(
+        [(c.label, c.text) for c in old_clauses], [(c.label, c.text) for c in new_clauses]
+    )
+    rows: list[ComparedClause] = []
+    last_heading = None
+    for pair in pairs:
+        a = old_clauses[pair.old] if pair.old is not None else None
+        b = new_clauses[pair.new] if pair.new is not None else None
+        shown = b or a
+        heading = " ".join(shown.breadcrumb)
+        row = ComparedClause(old=a, new=b, change=pair.change)
+        if heading != last_heading and heading and b is not None:
+            row.heading, last_heading = heading, heading
+        if pair.change == CHANGED:
+            pieces = char_diff(a.text, b.text)
+            row.old_html = _marked_html(pieces, keep="-")
+            row.new_html = _marked_html(pieces, keep="+")
+        rows.append(row)
+    return rows
+
+
+def _marked_html(pieces: list[tuple[str, str]], *, keep: str) -> SafeString:
+    """One side of a character diff as HTML: the common text, and the side's own pieces
+    marked (<del> for the old side's deletions, <ins> for the new side's insertions)."""
+    tag = "del" if keep == "-" else "ins"
+    html = []
+    for op, text in pieces:
+        text = escape(text).replace("\n", "<br>")
+        if op == "=":
+            html.append(text)
+        elif op == keep:
+            html.append(f"<{tag}>{text}</{tag}>")
+    return mark_safe("".join(html))

@@ -7,5 +7,10 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("regulations/", views.regulation_list, name="regulation_list"),
     path("regulations/<str:slug>/", views.regulation_detail, name="regulation_detail"),
+    path(
+        "regulations/<str:slug>/compare/<str:other>/",
+        views.regulation_compare,
+        name="regulation_compare",
+    ),
     path("regulations/<str:slug>/clauses/<str:number>/", views.clause_detail, name="clause_detail"),
 ]

@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from apps.core.forms import filter_chips, form_errors
 
 from . import selectors
-from .forms import ClauseJumpForm, RegulationFilterForm
+from .forms import AsOfForm, ClauseJumpForm, RegulationFilterForm
 from .models import Regulation
 from .pagecache import cached_page
 
@@ -75,9 +75,45 @@ def _regulation_or_404(slug: str) -> Regulation:
         raise Http404("没有这部法规。") from None
 
 
+def _as_of_version(request, regulation: Regulation):
+    """(version in force on the `as_of` day, or None; an error response, or None)."""
+    form = AsOfForm(request.GET)
+    if not form.is_valid():
+        message = form.errors["as_of"][0]
+        return None, _version_problem(request, regulation, message, status=400)
+    try:
+        version = selectors.version_in_force_on(
+            regulation=regulation, day=form.cleaned_data["as_of"]
+        )
+    except selectors.NoVersionOnDay as none:
+        return None, _version_problem(request, regulation, str(none), status=404)
+    return version, None
+
+
+def _version_problem(request, regulation, message: str, *, status: int):
+    return render(
+        request,
+        "policies/version_problem.html",
+        {
+            "regulation": regulation,
+            "message": message,
+            "versions": selectors.regulation_versions(regulation=regulation),
+        },
+        status=status,
+    )
+
+
+def _versions_context(regulation: Regulation) -> dict:
+    versions = selectors.regulation_versions(regulation=regulation)
+    return {"versions": versions, "current": selectors.current_version(versions)}
+
+
 @cached_page
 def regulation_detail(request, slug):
     regulation = _regulation_or_404(slug)
+    if "as_of" in request.GET:
+        version, problem = _as_of_version(request, regulation)
+        return problem or redirect(version.get_absolute_url())
     jump = ClauseJumpForm(request.GET) if "n" in request.GET else None
     if jump is not None and jump.is_valid():
         return redirect("policies:clause_detail", slug=slug, number=jump.cleaned_data["n"])
@@ -90,6 +126,7 @@ def regulation_detail(request, slug):
             "clauses": clauses,
             "toc": selectors.regulation_toc(clauses),
             "jump_form": jump or ClauseJumpForm(),
+            **_versions_context(regulation),
         },
     )
 
@@ -111,9 +148,22 @@ def clause_detail(request, slug, number):
             },
             status=404,
         )
+    if "as_of" in request.GET:
+        version, problem = _as_of_version(request, regulation)
+        if problem:
+            return problem
+        same = selectors.clause_in_version(clause=clause, version=version)
+        if same is None:
+            message = (
+                f"{version.cited_title}中没有与{clause.label}对应的条文（该条在这一版本中不存在）。"
+            )
+            return _version_problem(request, version, message, status=404)
+        return redirect(same.get_absolute_url())
     if number != clause.key:  # 第38条, 三十八 … → the one address of the clause
         return redirect(clause.get_absolute_url())
+    clause.regulation = regulation
     citations = selectors.clause_citations(clause=clause)
+    same_clauses = selectors.clause_versions(clause=clause)
     previous, following = selectors.clause_neighbours(clause=clause)
     return render(
         request,
@@ -127,5 +177,30 @@ def clause_detail(request, slug, number):
             "previous": previous,
             "next": following,
             "jump_form": ClauseJumpForm(),
+            "clause_versions": same_clauses,
+            "clause_version_ids": {c.regulation_id for c in same_clauses},
+            **_versions_context(regulation),
+        },
+    )
+
+
+@cached_page
+def regulation_compare(request, slug, other):
+    old, new = _regulation_or_404(slug), _regulation_or_404(other)
+    try:
+        rows = selectors.regulations_compare(old=old, new=new)
+    except selectors.DifferentWorks as different:
+        return _version_problem(request, old, str(different), status=400)
+    labels = selectors.CHANGE_LABELS
+    counts = [(labels[c], c, sum(r.change == c for r in rows)) for c in labels]
+    return render(
+        request,
+        "policies/regulation_compare.html",
+        {
+            "old": old,
+            "new": new,
+            "rows": rows,
+            "counts": counts,
+            **_versions_context(new),
         },
     )

@@ -73,3 +73,14 @@ def test_char_diff_rebuilds_both_texts():
     pieces = char_diff("六十日内提出", "九十日内提出申请")
     assert "".join(t for op, t in pieces if op != "+") == "六十日内提出"
     assert "".join(t for op, t in pieces if op != "-") == "九十日内提出申请"
+
+
+def test_status_when_the_end_is_not_dated():
+    start = date(2018, 1, 1)
+    undated = {"effective_on": start, "expires_on": None}
+    assert status_on(start, **undated, superseded=False, repealed=False) == STATUS_IN_FORCE
+    assert status_on(start, **undated, superseded=True, repealed=False) == STATUS_AMENDED
+    assert status_on(start, **undated, superseded=False, repealed=True) == STATUS_REPEALED
+    assert status_on(start - timedelta(days=1), **undated, superseded=False, repealed=True) == (
+        STATUS_NOT_YET
+    )

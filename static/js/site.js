@@ -16,4 +16,10 @@ document.addEventListener("DOMContentLoaded", () => {
       button.dataset.copied = copied ? "true" : "false";
     });
   }
+  const hideSame = document.querySelector("[data-hide-same]");
+  if (hideSame) {
+    hideSame.addEventListener("change", () => {
+      document.querySelector(".compare-table").classList.toggle("hide-same", hideSame.checked);
+    });
+  }
 });

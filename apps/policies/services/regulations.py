@@ -1,13 +1,11 @@
-"""Writes for regulations: merging parsed versions and catalogue rows, editors' writes, statuses."""
+"""Writes for regulations: merging parsed versions and catalogue rows, editors' writes."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.text import slugify
 
 from apps.documents.models import Article, Publication
@@ -19,10 +17,10 @@ from ..models import (
     IssuingBodyAlias,
     Regulation,
     RegulationSource,
-    Status,
     TextSource,
 )
 from .clauses import clauses_sync
+from .versions import works_refresh
 
 # Two records with the same title whose dates are this close describe one version (a catalogue
 # lists the 公布 date, a law file the date of the decision it was amended by).
@@ -205,38 +203,6 @@ def catalogue_entry_upsert(*, entry: CatalogueEntry, publication: Publication) -
     return regulation
 
 
-def regulation_statuses_refresh(*, today: date | None = None) -> None:
-    """Newest version of each title in force (or not yet effective); older ones 已修改.
-
-    A status an editor set to 已废止 is kept.
-    """
-    today = today or timezone.localdate()
-    groups: dict[str, list[Regulation]] = defaultdict(list)
-    for regulation in Regulation.objects.only(
-        "pk", "title", "promulgated_on", "effective_on", "status"
-    ):
-        groups[short_title_for(regulation.title)].append(regulation)
-    for versions in groups.values():
-        versions.sort(key=lambda r: r.promulgated_on or date.min)
-        for index, regulation in enumerate(versions):
-            if regulation.status == Status.REPEALED:
-                continue
-            if index < len(versions) - 1:
-                status = Status.AMENDED
-            elif (
-                regulation.effective_on
-                and regulation.effective_on > today
-                and (regulation.promulgated_on is None or regulation.promulgated_on <= today)
-                and len(versions) == 1
-            ):
-                status = Status.NOT_YET_EFFECTIVE
-            else:
-                status = Status.IN_FORCE
-            if status != regulation.status:
-                regulation.status = status
-                regulation.save(update_fields=["status", "updated_at"])  # signals reindex it
-
-
 # ---------------------------------------------------------------- editors and internal tools
 
 
@@ -255,6 +221,7 @@ def regulation_create(
     regulation.slug = fields.get("slug") or _slug_for(title, regulation.promulgated_on)
     regulation.save()
     regulation.issuers.set(issuing_bodies_get(names=issuers or []))
+    works_refresh(regulation_ids=[regulation.pk])
     return regulation
 
 
@@ -269,9 +236,16 @@ def regulation_update(
     regulation.save()
     if issuers is not None:
         regulation.issuers.set(issuing_bodies_get(names=issuers))
+    if fields.keys() & {"promulgated_on", "effective_on", "events", "repealed"}:
+        works_refresh(regulation_ids=[regulation.pk])  # the version's place in its work moved
+        regulation.refresh_from_db()
     return regulation
 
 
 @transaction.atomic
 def regulation_delete(*, regulation: Regulation) -> None:
+    work = regulation.work
     regulation.delete()
+    if work is not None:
+        others = list(work.versions.values_list("pk", flat=True))
+        works_refresh(regulation_ids=others)  # the versions around it close the gap

@@ -1,0 +1,200 @@
+"""Writes for works and versions: grouping versions into works, each version's dates, label and
+status, the lineage of clauses across versions, and editors' merges and splits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from apps.core.exceptions import ApplicationError
+from lawtext.events import read_events
+from lawtext.versions import align_clauses, status_on, version_label, work_key
+
+from ..models import Clause, Regulation, Work
+
+
+def regulation_work_key(*, title: str, province: str = "", city: str = "") -> str:
+    """The key of the work a version belongs to: its normalised title within its region (two
+    cities' 物业管理条例 are two works)."""
+    key = work_key(title)
+    return f"{province}/{city}/{key}" if province or city else key
+
+
+def version_start(regulation: Regulation) -> date | None:
+    """The day this version took effect: its 施行 date, or its own date when the record keeps
+    the first version's 施行 (an amended version carries its original effective date)."""
+    effective, own = regulation.effective_on, regulation.promulgated_on
+    if effective and own and effective < own:
+        return own
+    return effective or own
+
+
+def _version_order(regulation: Regulation) -> tuple:
+    return (regulation.promulgated_on or version_start(regulation) or date.min, regulation.pk)
+
+
+def _works_of(regulations: Iterable[Regulation]) -> set[int]:
+    """Attach each regulation without a work to the work of its key; the works touched."""
+    touched: set[int] = set()
+    for regulation in regulations:
+        if regulation.work_id is None:
+            key = regulation_work_key(
+                title=regulation.title, province=regulation.province, city=regulation.city
+            )
+            work, _ = Work.objects.get_or_create(
+                key=key[:300], defaults={"title": regulation.title}
+            )
+            regulation.work = work
+            Regulation.objects.filter(pk=regulation.pk).update(work=work)
+        touched.add(regulation.work_id)
+    return touched
+
+
+def works_refresh(*, regulation_ids: Iterable[int] | None = None, today: date | None = None) -> int:
+    """Group the regulations (all, or these) into works, then give every version of the works
+    touched its dates, label and status and its clauses their lineage. Returns works refreshed."""
+    regulations = Regulation.objects.all()
+    if regulation_ids is not None:
+        regulations = regulations.filter(pk__in=list(regulation_ids))
+    work_ids = _works_of(regulations.only("pk", "title", "province", "city", "work"))
+    for work in Work.objects.filter(pk__in=work_ids):
+        work_refresh(work=work, today=today)
+    Work.objects.filter(versions__isnull=True).delete()
+    return len(work_ids)
+
+
+def work_refresh(*, work: Work, today: date | None = None) -> None:
+    """Dates, label and status of each version of a work, in order; lineages of its clauses."""
+    today = today or timezone.localdate()
+    versions = sorted(work.versions.all(), key=_version_order)
+    if not versions:
+        return
+    starts = [version_start(v) for v in versions]
+    now = timezone.now()
+    for index, version in enumerate(versions):
+        superseded = index < len(versions) - 1
+        expires = starts[index + 1] if superseded else None
+        label = version_label(
+            read_events(version.events.splitlines(), province=version.province, city=version.city),
+            until=version.promulgated_on,
+        )
+        status = status_on(
+            today,
+            effective_on=starts[index],
+            expires_on=expires,
+            superseded=superseded,
+            repealed=version.repealed,
+        )
+        values = {
+            "in_force_from": starts[index],
+            "expires_on": expires,
+            "version_label": label
+            or (f"{version.promulgated_on.year}年" if version.promulgated_on else ""),
+            "status": status,
+        }
+        if any(getattr(version, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(version, name, value)
+            Regulation.objects.filter(pk=version.pk).update(**values, updated_at=now)
+    latest = versions[-1]
+    if (work.title, work.version_count) != (latest.title, len(versions)):
+        work.title, work.version_count = latest.title[:300], len(versions)
+        work.save(update_fields=["title", "version_count"])
+    _lineages_refresh([v for v in versions if v.has_full_text], now=now)
+
+
+def _lineages_refresh(versions: list[Regulation], *, now) -> None:
+    """Each clause continues the clause of the previous version it is aligned with."""
+    previous: list[Clause] = []
+    for version in versions:
+        clauses = list(version.clauses.only("pk", "label", "text", "lineage").order_by("order"))
+        partner: dict[int, int] = {}
+        if previous:
+            pairs = align_clauses(
+                [(c.label, c.text) for c in previous], [(c.label, c.text) for c in clauses]
+            )
+            partner = {p.new: p.old for p in pairs if p.old is not None and p.new is not None}
+        changed = []
+        for j, clause in enumerate(clauses):
+            lineage = previous[partner[j]].lineage_id if j in partner else None
+            if clause.lineage != lineage:
+                clause.lineage, clause.updated_at = lineage, now
+                changed.append(clause)
+        Clause.objects.bulk_update(changed, ["lineage", "updated_at"], batch_size=500)
+        if clauses:
+            previous = clauses
+
+
+def regulation_statuses_refresh(*, today: date | None = None) -> int:
+    """Every version's status on `today` from its dates (run daily: statuses move with the
+    calendar). Saved one by one, so the search index follows. Returns statuses changed."""
+    today = today or timezone.localdate()
+    changed = 0
+    versions = Regulation.objects.only(
+        "pk", "status", "in_force_from", "expires_on", "repealed", "work"
+    )
+    last_of_work = {work_id: max(entries)[1] for work_id, entries in _versions_by_work().items()}
+    for version in versions:
+        superseded = version.work_id is not None and last_of_work.get(version.work_id) != version.pk
+        status = status_on(
+            today,
+            effective_on=version.in_force_from,
+            expires_on=version.expires_on,
+            superseded=superseded,
+            repealed=version.repealed,
+        )
+        if status != version.status:
+            version.status = status
+            version.save(update_fields=["status", "updated_at"])  # signals reindex it
+            changed += 1
+    return changed
+
+
+def _versions_by_work() -> dict[int, list]:
+    """Per work, its versions as (order key, pk): the largest is the latest version."""
+    grouped: dict[int, list] = {}
+    for version in Regulation.objects.exclude(work=None).only(
+        "pk", "work", "promulgated_on", "effective_on"
+    ):
+        grouped.setdefault(version.work_id, []).append((_version_order(version), version.pk))
+    return grouped
+
+
+# ---------------------------------------------------------------- editors
+
+
+@transaction.atomic
+def works_merge(*, works: list[Work]) -> Work:
+    """One work of these works' versions (an editor saw they are one regulation)."""
+    if len(works) < 2:
+        raise ApplicationError("请至少选择两个法规进行合并。")
+    target, *others = sorted(works, key=lambda w: w.pk)
+    Regulation.objects.filter(work__in=others).update(work=target, updated_at=timezone.now())
+    for other in others:
+        other.delete()
+    target.grouped_by_editor = True
+    target.save(update_fields=["grouped_by_editor"])
+    work_refresh(work=target)
+    return target
+
+
+@transaction.atomic
+def regulation_split(*, regulation: Regulation) -> Work:
+    """Make a version a work of its own (an editor saw it is another regulation)."""
+    old = regulation.work
+    if old is None or old.versions.count() < 2:
+        raise ApplicationError("该版本已是单独的法规。")
+    work = Work.objects.create(
+        key=f"{old.key}#{regulation.slug}"[:300], title=regulation.title, grouped_by_editor=True
+    )
+    regulation.work = work
+    regulation.save(update_fields=["work", "updated_at"])
+    old.grouped_by_editor = True
+    old.save(update_fields=["grouped_by_editor"])
+    Clause.objects.filter(regulation=regulation).update(lineage=None, updated_at=timezone.now())
+    work_refresh(work=old)
+    work_refresh(work=work)
+    return work
