@@ -7,6 +7,7 @@ from apps.policies.api.views import (
     ClauseDetailView,
     ClauseListView,
     IssuerListView,
+    RegulationCompareView,
     RegulationDetailView,
     RegulationListView,
 )
@@ -16,6 +17,11 @@ app_name = "api"
 urlpatterns = [
     path("v1/regulations/", RegulationListView.as_view(), name="regulation-list"),
     path("v1/regulations/<str:slug>/", RegulationDetailView.as_view(), name="regulation-detail"),
+    path(
+        "v1/regulations/<str:slug>/compare/<str:other>/",
+        RegulationCompareView.as_view(),
+        name="regulation-compare",
+    ),
     path("v1/regulations/<str:slug>/clauses/", ClauseListView.as_view(), name="clause-list"),
     path(
         "v1/regulations/<str:slug>/clauses/<str:number>/",

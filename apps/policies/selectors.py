@@ -401,6 +401,7 @@ class ComparedClause:
     old: Clause | None
     new: Clause | None
     change: str
+    diff: list[tuple[str, str]] | None = None  # lawtext.versions.char_diff (changed clauses)
     old_html: SafeString | None = None  # the old text, deletions marked (changed clauses)
     new_html: SafeString | None = None  # the new text, insertions marked (changed clauses)
     heading: str = ""  # the 编/章/节 that starts at this row, when one does
@@ -443,7 +444,7 @@ def regulations_compare(*, old: Regulation, new: Regulation) -> list[ComparedCla
         if heading != last_heading and heading and b is not None:
             row.heading, last_heading = heading, heading
         if pair.change == CHANGED:
-            pieces = char_diff(a.text, b.text)
+            row.diff = pieces = char_diff(a.text, b.text)
             row.old_html = _marked_html(pieces, keep="-")
             row.new_html = _marked_html(pieces, keep="+")
         rows.append(row)

@@ -1,7 +1,7 @@
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
-from ..models import Citation, Clause, Level, Regulation, Status
+from ..models import Citation, Clause, Level, Regulation
 
 
 class RegulationSerializer(serializers.ModelSerializer):
@@ -27,7 +27,11 @@ class RegulationSerializer(serializers.ModelSerializer):
             "city",
             "promulgated_on",
             "effective_on",
+            "version_label",
+            "in_force_from",
+            "expires_on",
             "status",
+            "repealed",
             "has_full_text",
             "clause_count",
             "url",
@@ -77,7 +81,30 @@ class SourceArticleSerializer(serializers.Serializer):
     html_url = serializers.CharField(source="get_absolute_url")
 
 
+class VersionSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    title = serializers.CharField()
+    version_label = serializers.CharField(help_text="如 2018年修正、2023年修订")
+    promulgated_on = serializers.DateField(allow_null=True, help_text="公布日期")
+    in_force_from = serializers.DateField(allow_null=True, help_text="本版本施行日期")
+    expires_on = serializers.DateField(
+        allow_null=True, help_text="失效日期：下一版本施行之日或废止之日（不详时为空）"
+    )
+    status = serializers.CharField(help_text="今天的时效性")
+    url = serializers.SerializerMethodField()
+    html_url = serializers.CharField(source="get_absolute_url")
+
+    def get_url(self, obj) -> str:
+        return reverse(
+            "api:regulation-detail", args=[obj.slug], request=self.context.get("request")
+        )
+
+
 class RegulationDetailSerializer(RegulationSerializer):
+    versions = serializers.SerializerMethodField(help_text="同一法规的全部版本，按时间先后")
+    current_version = serializers.SerializerMethodField(
+        help_text="现行有效的版本（没有时为最新版本）的标识"
+    )
     toc = serializers.SerializerMethodField()
     source_article = SourceArticleSerializer(allow_null=True)
     events = serializers.SerializerMethodField()
@@ -92,8 +119,16 @@ class RegulationDetailSerializer(RegulationSerializer):
             "problems",
             "sources",
             "source_article",
+            "versions",
+            "current_version",
             "toc",
         ]
+
+    def get_versions(self, obj) -> list[dict]:
+        return VersionSerializer(self.context["versions"], many=True, context=self.context).data
+
+    def get_current_version(self, obj) -> str:
+        return self.context["current_version"].slug
 
     def get_toc(self, obj) -> list[dict]:
         return TocEntrySerializer(self.context.get("toc", []), many=True).data
@@ -203,7 +238,12 @@ class RegulationWriteSerializer(serializers.Serializer):
     city = serializers.CharField(max_length=20, required=False, allow_blank=True)
     promulgated_on = serializers.DateField(required=False, allow_null=True)
     effective_on = serializers.DateField(required=False, allow_null=True)
-    status = serializers.ChoiceField(choices=Status.choices, required=False)
+    repealed = serializers.BooleanField(
+        required=False, help_text="已废止（时效性由日期与此项得出，不能直接写入）"
+    )
+    events = serializers.CharField(
+        required=False, allow_blank=True, help_text="制定修改沿革，每行一条"
+    )
     preamble = serializers.CharField(required=False, allow_blank=True)
 
 
@@ -216,3 +256,32 @@ class ClauseWriteSerializer(serializers.Serializer):
     part = serializers.CharField(max_length=200, required=False, allow_blank=True)
     chapter = serializers.CharField(max_length=200, required=False, allow_blank=True)
     section = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class ComparedClauseSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    number = serializers.CharField(source="key", help_text="条号，如 38 或 10-1")
+    chapter = serializers.CharField()
+    text = serializers.CharField()
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, obj) -> str:
+        return clause_api_url(obj, self.context.get("request"))
+
+
+class ComparePairSerializer(serializers.Serializer):
+    old = ComparedClauseSerializer(allow_null=True)
+    new = ComparedClauseSerializer(allow_null=True)
+    change = serializers.ChoiceField(choices=["same", "changed", "added", "removed", "moved"])
+    diff = serializers.SerializerMethodField(
+        help_text="修改的条文的逐字差异：[操作, 文字]，操作为 =（相同）、-（删除）、+（新增）"
+    )
+
+    def get_diff(self, obj) -> list[list[str]] | None:
+        return [list(piece) for piece in obj.diff] if obj.diff else None
+
+
+class CompareSerializer(serializers.Serializer):
+    old = VersionSerializer()
+    new = VersionSerializer()
+    pairs = ComparePairSerializer(many=True)

@@ -13,7 +13,7 @@ from apps.core.schema import PAGE_PARAMS, READ_ERRORS, WRITE_ERRORS, int_param, 
 from apps.core.views import PublicListView
 
 from .. import selectors
-from ..forms import RegulationFilterForm
+from ..forms import AsOfForm, RegulationFilterForm
 from ..models import Clause, Regulation
 from ..services.clauses import clause_create, clause_delete, clause_update
 from ..services.regulations import regulation_create, regulation_delete, regulation_update
@@ -21,6 +21,7 @@ from .serializers import (
     ClauseDetailSerializer,
     ClauseSerializer,
     ClauseWriteSerializer,
+    CompareSerializer,
     RegulationDetailSerializer,
     RegulationSerializer,
     RegulationWriteSerializer,
@@ -61,6 +62,33 @@ CLAUSE_NUMBER = OpenApiParameter(
     OpenApiParameter.PATH,
     description="38、第38条、第三十八条、三十八，或 10-1 表示第十条之一",
 )
+
+
+AS_OF = OpenApiParameter(
+    "as_of",
+    OpenApiTypes.DATE,
+    description="YYYY-MM-DD：返回该日施行有效的版本（该日没有有效版本时 404）",
+)
+
+
+def _as_of_version(request, regulation: Regulation) -> Regulation:
+    """The version in force on the request's `as_of` day, or the regulation itself."""
+    if "as_of" not in request.query_params:
+        return regulation
+    form = AsOfForm(request.query_params)
+    raise_for_form(form)
+    try:
+        version = selectors.version_in_force_on(
+            regulation=regulation, day=form.cleaned_data["as_of"]
+        )
+    except selectors.NoVersionOnDay as none:
+        raise ApiError(str(none), status_code=404) from None
+    return selectors.regulation_get(slug=version.slug)
+
+
+def _versions_context(regulation: Regulation) -> dict:
+    versions = selectors.regulation_versions(regulation=regulation)
+    return {"versions": versions, "current_version": selectors.current_version(versions)}
 
 
 def _regulation(slug: str) -> Regulation:
@@ -116,7 +144,8 @@ class RegulationListView(GenericAPIView):
         serializer.is_valid(raise_exception=True)
         regulation = regulation_create(**serializer.validated_data)
         regulation = selectors.regulation_get(slug=regulation.slug)
-        context = {"request": request, "toc": []}  # a new regulation has no clauses yet
+        # A new regulation has no clauses yet.
+        context = {"request": request, "toc": [], **_versions_context(regulation)}
         return Response(
             RegulationDetailSerializer(regulation, context=context).data,
             status=status.HTTP_201_CREATED,
@@ -129,12 +158,18 @@ class RegulationDetailView(GenericAPIView):
 
     def _render(self, regulation):
         clauses = selectors.regulation_clauses(regulation=regulation)
-        context = {"request": self.request, "toc": selectors.regulation_toc(clauses)}
+        context = {
+            "request": self.request,
+            "toc": selectors.regulation_toc(clauses),
+            **_versions_context(regulation),
+        }
         return RegulationDetailSerializer(regulation, context=context).data
 
-    @extend_schema(responses={200: RegulationDetailSerializer, 304: None, **READ_ERRORS})
+    @extend_schema(
+        parameters=[AS_OF], responses={200: RegulationDetailSerializer, 304: None, **READ_ERRORS}
+    )
     def get(self, request, slug):
-        regulation = _regulation(slug)
+        regulation = _as_of_version(request, _regulation(slug))
         latest = regulation.clauses.aggregate(latest=Max("updated_at"))["latest"]
         modified = max(filter(None, [regulation.updated_at, latest]))
         return conditional_response(
@@ -206,11 +241,20 @@ class ClauseDetailView(GenericAPIView):
     serializer_class = ClauseDetailSerializer
 
     @extend_schema(
-        parameters=[CLAUSE_NUMBER],
+        parameters=[CLAUSE_NUMBER, AS_OF],
         responses={200: ClauseDetailSerializer, 304: None, **READ_ERRORS},
     )
     def get(self, request, slug, number):
-        clause = _clause(_regulation(slug), number)
+        regulation = _regulation(slug)
+        clause = _clause(regulation, number)
+        version = _as_of_version(request, regulation)
+        if version.pk != regulation.pk:
+            same = selectors.clause_in_version(clause=clause, version=version)
+            if same is None:
+                raise ApiError(
+                    f"{version.cited_title}中没有与{clause.label}对应的条文。", status_code=404
+                )
+            clause = same
         return conditional_response(
             request, last_modified=clause.updated_at, build=lambda: _clause_data(request, clause)
         )
@@ -242,6 +286,27 @@ class ClauseDetailView(GenericAPIView):
     def delete(self, request, slug, number):
         clause_delete(clause=_clause(_regulation(slug), number))
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class RegulationCompareView(GenericAPIView):
+    queryset = Regulation.objects.all()
+    serializer_class = CompareSerializer
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("other", str, OpenApiParameter.PATH, description="新版本的标识")
+        ],
+        responses={200: CompareSerializer, **READ_ERRORS},
+    )
+    def get(self, request, slug, other):
+        """Two versions of one work, clause by clause (aligned by content, not number)."""
+        old, new = _regulation(slug), _regulation(other)
+        try:
+            rows = selectors.regulations_compare(old=old, new=new)
+        except selectors.DifferentWorks as different:
+            raise ApiError(str(different), status_code=400) from None
+        data = {"old": old, "new": new, "pairs": rows}
+        return Response(CompareSerializer(data, context={"request": request}).data)
 
 
 class IssuerSerializer(serializers.Serializer):
