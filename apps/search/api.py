@@ -1,3 +1,4 @@
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.response import Response
@@ -22,6 +23,8 @@ class FacetValueSerializer(serializers.Serializer):
 class SearchRegulationSerializer(serializers.Serializer):
     slug = serializers.CharField()
     title = serializers.CharField()
+    version_label = serializers.CharField(help_text="如 2023年修订")
+    status = serializers.CharField()
 
 
 class SearchResultSerializer(serializers.Serializer):
@@ -31,6 +34,9 @@ class SearchResultSerializer(serializers.Serializer):
     highlight = serializers.CharField(help_text="HTML; matches wrapped in <mark>")
     date = serializers.DateField(allow_null=True)
     breadcrumb = serializers.ListField(child=serializers.CharField())
+    versions = serializers.IntegerField(
+        help_text="包含检索词的版本数（默认每部法规只显示一个版本）"
+    )
     regulation = SearchRegulationSerializer(required=False)
     number = serializers.IntegerField(source="clause.number", required=False)
     label = serializers.CharField(source="clause.label", required=False)
@@ -88,6 +94,15 @@ class SearchView(APIView):
             OpenApiParameter("regulation", str, description="法规标识（slug），在该法规内检索"),
             OpenApiParameter("publication", str),
             OpenApiParameter("sort", str, enum=["relevance", "date", "date_asc"]),
+            OpenApiParameter(
+                "versions",
+                str,
+                enum=["all"],
+                description="all：列出每个版本的结果；缺省时每部法规一条（现行有效版本优先）",
+            ),
+            OpenApiParameter(
+                "as_of", OpenApiTypes.DATE, description="YYYY-MM-DD：只检索该日有效的版本"
+            ),
             int_param("page", 1, MAX_PAGE, "页码"),
             int_param("page_size", 1, MAX_PAGE_SIZE),
         ],

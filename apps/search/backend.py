@@ -199,8 +199,11 @@ class ChineseWhooshBackend(WhooshSearchBackend):
         sortedby = sort_by[0].lstrip("-") if sort_by else None
         reverse = bool(sort_by) and sort_by[0].startswith("-")
 
+        scope = kwargs.get("version_scope", matching.ALL_VERSIONS)
+
         def read(gen):
-            found = matching.matches(gen, parsed, filters, sortedby, reverse, max(end_offset, 1))
+            limit = max(end_offset, 1)
+            found = matching.matches(gen, parsed, filters, sortedby, reverse, limit, scope)
             facet_counts = {field: found.facet_counts(gen, field) for field in facets or ()}
             page = matching.page(gen, found, start_offset, end_offset, result_class)
             return found, facet_counts, page

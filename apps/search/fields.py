@@ -40,3 +40,9 @@ class StampField(indexes.IntegerField):
     """When the record was last changed (microseconds since the epoch), stored to find drift."""
 
     field_type = "stamp"
+
+
+class DayField(indexes.IntegerField):
+    """A day as its ordinal number (date.toordinal), a column to filter by (as_of)."""
+
+    field_type = "date"

@@ -34,6 +34,17 @@ class SearchForm(forms.Form):
     regulation = forms.CharField(required=False, max_length=200, label="法规")
     publication = forms.CharField(required=False, max_length=300, label="出版物")
     sort = forms.ChoiceField(required=False, choices=SORT_CHOICES, label="排序")
+    versions = forms.ChoiceField(
+        required=False,
+        choices=[("", "每部法规一条（现行有效版本优先）"), ("all", "所有版本")],
+        label="版本",
+    )
+    as_of = forms.DateField(
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        label="在该日有效的版本",
+        error_messages={"invalid": "as_of 应为 YYYY-MM-DD 格式的日期，例如 2020-01-01。"},
+    )
     page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE, label="页码")
     page_size = forms.IntegerField(
         required=False, min_value=1, max_value=MAX_PAGE_SIZE, label="每页条数"
@@ -63,4 +74,6 @@ class SearchForm(forms.Form):
             "page": data["page"] or 1,
             "page_size": data["page_size"] or 20,
             "sort": data["sort"] or "relevance",
+            "versions": data["versions"] or "latest",
+            "as_of": data["as_of"],
         }

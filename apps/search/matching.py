@@ -18,6 +18,8 @@ from haystack.models import SearchResult
 from haystack.utils.app_loading import haystack_get_model
 from whoosh import query as wq
 
+from apps.policies.models import Status
+
 from .analysis import cut_words, phrase_grams
 from .caches import Generation
 from .facets import allowed, docnum_mask, facet_table, live_docs, live_mask
@@ -40,6 +42,12 @@ class Matches:
     complete: bool  # `ranked` holds every match
     facets: dict = dc_field(default_factory=dict)
     mask: np.ndarray | None = None
+    versions: np.ndarray | None = None  # per docnum: how many versions matched (collapsed)
+
+    def versions_of(self, docnum: int) -> int:
+        if self.versions is None:
+            return 1
+        return int(self.versions[np.searchsorted(self.docnums, docnum)])
 
     def facet_counts(self, gen: Generation, field: str) -> list[tuple[str, int]]:
         """(value, matches) of a facet field, most frequent first; counted once per query."""
@@ -51,29 +59,48 @@ class Matches:
         return counts
 
 
-def matches(gen: Generation, parsed, filters, sortedby, reverse, limit) -> Matches:
+@dataclass(frozen=True)
+class VersionScope:
+    """Which versions a search sees: one hit per clause lineage or work (`collapse`: the
+    version in force, else the latest, scored as its best-matching version), and only the
+    versions in force on a day (`as_of`, a day ordinal)."""
+
+    collapse: bool = False
+    as_of: int | None = None
+
+
+ALL_VERSIONS = VersionScope()
+
+
+def matches(
+    gen: Generation, parsed, filters, sortedby, reverse, limit, scope=ALL_VERSIONS
+) -> Matches:
     """The matches of a query, from the per-generation cache when it holds enough of them."""
-    key = (*gen.key(), repr(parsed), filters, sortedby, reverse)
+    key = (*gen.key(), repr(parsed), filters, sortedby, reverse, scope)
     found = gen.caches.cached_matches(key)
     if found is None or (not found.complete and len(found.ranked) < limit):
-        found = _run(gen, parsed, filters, sortedby, reverse, limit)
+        found = _run(gen, parsed, filters, sortedby, reverse, limit, scope)
         gen.caches.keep_matches(key, found)
     return found
 
 
-def _run(gen: Generation, parsed, filters, sortedby, reverse, limit) -> Matches:
+def _run(gen: Generation, parsed, filters, sortedby, reverse, limit, scope) -> Matches:
     limit = max(limit, KEEP_RANKED)
     permitted, mask = allowed(gen, filters) if filters else (None, None)
+    versions = None
     if parsed.is_empty:
         docnums = permitted if permitted is not None else live_docs(gen)
-        if not sortedby:  # browsing by facets: documents in index order, nothing to score
-            ranked = [(int(d), 0.0) for d in docnums[:limit]]
-            return Matches(ranked, docnums, complete=len(ranked) == len(docnums))
         hits = Hits(docnums, np.zeros(len(docnums)))
+        hits, versions = _in_scope(gen, hits, scope)
+        if not sortedby:  # browsing by facets: documents in index order, nothing to score
+            docnums = hits.docnums
+            ranked = [(int(d), 0.0) for d in docnums[:limit]]
+            return Matches(ranked, docnums, len(ranked) == len(docnums), versions=versions)
     else:
         hits = _hits(gen, parsed)
         if mask is not None:
             hits = hits.within(mask)
+        hits, versions = _in_scope(gen, hits, scope)
     if sortedby:
         keys = _sort_keys(gen, sortedby)[hits.docnums]
         order = top_order(-keys if reverse else keys, hits.docnums, limit)
@@ -83,7 +110,63 @@ def _run(gen: Generation, parsed, filters, sortedby, reverse, limit) -> Matches:
     words = [w for group in parsed.must for t in group for w in cut_words(t.text)]
     if words and not sortedby and len(order):
         ranked = rerank_head(gen.searcher, hits, order, words, ranked)
-    return Matches(ranked, hits.docnums, complete=len(ranked) == len(hits.docnums))
+    if not scope.collapse and not sortedby:
+        ranked = in_force_first(gen, ranked)
+    complete = len(ranked) == len(hits.docnums)
+    return Matches(ranked, hits.docnums, complete, versions=versions)
+
+
+def in_force_first(gen: Generation, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    """The ranked head with, in each lineage, the version in force in the place of the best
+    ranked of its versions: a superseded text never outranks the text in force."""
+    if len(ranked) < 2:
+        return ranked
+    docnums = np.fromiter((d for d, _ in ranked), np.int64, len(ranked))
+    groups = facet_table(gen, "lineage").codes_of(docnums)
+    statuses = facet_table(gen, "status")
+    in_force = statuses.codes_of(docnums) == statuses.code_of.get(Status.IN_FORCE, -2)
+    reordered = list(ranked)
+    for group in np.unique(groups[~in_force]):
+        places = np.flatnonzero(groups == group)
+        if len(places) < 2 or not in_force[places].any():
+            continue
+        members = sorted(places, key=lambda i: (not in_force[i], i))
+        for place, member in zip(places, members, strict=True):
+            reordered[place] = ranked[member]
+    return reordered
+
+
+def _in_scope(gen: Generation, hits: Hits, scope: VersionScope) -> tuple[Hits, np.ndarray | None]:
+    """The hits of the versions in scope, and (collapsed) how many versions each stands for."""
+    if scope.as_of is not None:
+        day = scope.as_of
+        starts = _sort_keys(gen, "valid_from")[hits.docnums]
+        ends = _sort_keys(gen, "valid_until")[hits.docnums]
+        keep = (starts <= day) & (day < ends)
+        hits = Hits(hits.docnums[keep], hits.scores[keep])
+    if not scope.collapse or not len(hits.docnums):
+        return hits, None
+    return collapse_versions(gen, hits)
+
+
+def collapse_versions(gen: Generation, hits: Hits) -> tuple[Hits, np.ndarray]:
+    """One hit per lineage: its version in force, else its latest, entering the ranking with
+    the best score of its versions (the head is then re-ranked on its own words), and the
+    number of versions that matched."""
+    docnums, scores = hits.docnums, hits.scores
+    groups = facet_table(gen, "lineage").codes_of(docnums)
+    statuses = facet_table(gen, "status")
+    in_force = statuses.codes_of(docnums) == statuses.code_of.get(Status.IN_FORCE, -2)
+    dates = _sort_keys(gen, "date")[docnums]
+    order = np.lexsort((docnums, dates, in_force, groups))  # best version last in each group
+    grouped = groups[order]
+    starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
+    ends = np.r_[starts[1:], len(order)]
+    chosen = order[ends - 1]
+    best = np.maximum.reduceat(scores[order], starts)
+    by_docnum = np.argsort(docnums[chosen], kind="stable")
+    counts = (ends - starts)[by_docnum]
+    return Hits(docnums[chosen][by_docnum], best[by_docnum]), counts
 
 
 def top_order(keys: np.ndarray, docnums: np.ndarray, limit: int) -> np.ndarray:
@@ -168,5 +251,7 @@ def page(gen: Generation, found: Matches, start: int, end: int, result_class) ->
         fields = gen.searcher.stored_fields(docnum)
         app_label, model_name = fields[DJANGO_CT].split(".")
         if haystack_get_model(app_label, model_name) is not None:
-            results.append(result_class(app_label, model_name, fields[DJANGO_ID], score))
+            result = result_class(app_label, model_name, fields[DJANGO_ID], score)
+            result.versions = found.versions_of(docnum)
+            results.append(result)
     return results

@@ -1,15 +1,18 @@
 """What goes into the search index for clauses, regulations and articles."""
 
+from datetime import date
+
 from django.db.models import Prefetch
 from haystack import indexes
 
 from apps.documents.models import Article
-from apps.policies.models import Clause, Regulation
+from apps.policies.models import Clause, Regulation, Status
 
 from .fields import (
     NO_SUFFIX,
     BigramsField,
     CharGramsField,
+    DayField,
     FacetField,
     MultiFacetField,
     StampField,
@@ -41,6 +44,11 @@ class _Common(indexes.SearchIndex):
     number = FacetField()  # clause number, for 第38条 (a term: never compared as a number)
     suffix = FacetField()
     date = indexes.DateField(null=True)
+    # Versions: one search hit per `lineage` (a clause across the versions of its work, or a
+    # regulation's work), and the days each document's version was in force (for as_of).
+    lineage = FacetField()
+    valid_from = DayField()
+    valid_until = DayField()
     stamp = StampField()
 
     def prepare_stamp(self, obj) -> int:
@@ -51,9 +59,27 @@ def stamp_of(moment) -> int:
     return int(moment.timestamp() * 1_000_000) if moment else 0
 
 
+ALWAYS = (0, date.max.toordinal())
+
+
+def version_days(regulation: Regulation) -> tuple[int, int]:
+    """(first day, day after the last) the version was in force, as day ordinals; an end that
+    is known to have come on an unknown day (a repeal the catalogue does not date, a later
+    version without a start date) is day 0: the version matches no as_of day after its start."""
+    start = regulation.in_force_from.toordinal() if regulation.in_force_from else 0
+    if regulation.expires_on:
+        return start, regulation.expires_on.toordinal()
+    if regulation.repealed or regulation.status in (Status.AMENDED, Status.REPEALED):
+        return start, 0
+    return start, ALWAYS[1]
+
+
 def _regulation_fields(regulation: Regulation) -> dict:
     promulgated = regulation.promulgated_on
+    valid_from, valid_until = version_days(regulation)
     return {
+        "valid_from": valid_from,
+        "valid_until": valid_until,
         "issuer": [body.name for body in regulation.issuers.all()],
         "level": regulation.level,
         "province": regulation.province,
@@ -86,6 +112,7 @@ class ClauseIndex(_Common, indexes.Indexable):
             number=str(obj.number),
             suffix=obj.suffix or NO_SUFFIX,
             publication="",
+            lineage=f"c{obj.lineage_id}",
         )
         return data
 
@@ -109,6 +136,7 @@ class RegulationIndex(_Common, indexes.Indexable):
             number="0",
             suffix="",
             publication="",
+            lineage=f"w{obj.work_id}" if obj.work_id else f"r{obj.pk}",
         )
         return data
 
@@ -140,5 +168,8 @@ class ArticleIndex(_Common, indexes.Indexable):
             number="0",
             suffix="",
             date=published,
+            lineage=f"a{obj.pk}",
+            valid_from=ALWAYS[0],
+            valid_until=ALWAYS[1],
         )
         return data

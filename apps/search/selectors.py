@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.db.models import Prefetch
 from haystack import connections
@@ -13,6 +14,7 @@ from apps.policies.models import Clause, Regulation
 from apps.policies.selectors import issuer_canonical_name
 
 from .highlight import highlight
+from .matching import VersionScope
 from .query import parse_query
 from .search_indexes import TYPE_ARTICLE, TYPE_CLAUSE, TYPE_LABELS, TYPE_REGULATION
 
@@ -42,6 +44,7 @@ class SearchHit:
     highlight: str
     date: object = None
     breadcrumb: list[str] = field(default_factory=list)
+    versions: int = 1  # versions of the work that matched, shown as one hit
     regulation: Regulation | None = None
     clause: Clause | None = None
     article: Article | None = None
@@ -96,10 +99,15 @@ def search_documents(
     page: int = 1,
     page_size: int = 20,
     sort: str = "relevance",
+    versions: str = "latest",
+    as_of: date | None = None,
 ) -> SearchPage:
     """Clauses, regulations and articles matching `query` (the query language of query.py).
 
-    An empty query matches everything, so facets can be browsed without typing.
+    An empty query matches everything, so facets can be browsed without typing. By default a
+    clause or regulation found in several versions of its work is one hit, the version in
+    force (else the latest); `versions="all"` shows every version; `as_of` searches only the
+    versions in force on that day.
     """
     filters = {k: v for k, v in (filters or {}).items() if v}
     if "issuer" in filters:  # an alias (全国人大常委会) finds the body's canonical name
@@ -117,6 +125,9 @@ def search_documents(
         facets=list(FACETS.values()),
         narrow_queries=narrow,
         sort_by=SORTS.get(sort) or None,
+        version_scope=VersionScope(
+            collapse=versions != "all", as_of=as_of.toordinal() if as_of else None
+        ),
     )
     count = raw["hits"]
     if count and start >= count:
@@ -153,6 +164,7 @@ def _hydrate(results, terms: list[str]) -> list[SearchHit]:
     hits = []
     for result in results:
         pk = int(result.pk)
+        versions = getattr(result, "versions", 1)
         if result.model_name == "clause" and pk in clauses:
             clause = clauses[pk]
             regulation = clause.regulation
@@ -165,6 +177,7 @@ def _hydrate(results, terms: list[str]) -> list[SearchHit]:
                     date=regulation.promulgated_on,
                     regulation=regulation,
                     clause=clause,
+                    versions=versions,
                     breadcrumb=[regulation.title, *clause.breadcrumb, clause.label],
                 )
             )
@@ -179,6 +192,7 @@ def _hydrate(results, terms: list[str]) -> list[SearchHit]:
                     highlight=highlight(body, terms),
                     date=regulation.promulgated_on,
                     regulation=regulation,
+                    versions=versions,
                     breadcrumb=[regulation.level, regulation.title],
                 )
             )
