@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("config.api_urls")),
+    path("", include("config.feed_urls")),
     path("", include("apps.search.urls")),
     path("", include("apps.documents.urls")),
     path("", include("apps.policies.urls")),

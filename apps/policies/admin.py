@@ -1,6 +1,17 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 
-from .models import Citation, Clause, IssuingBody, IssuingBodyAlias, Regulation, RegulationSource
+from apps.core.exceptions import ApplicationError
+
+from .models import (
+    Citation,
+    Clause,
+    IssuingBody,
+    IssuingBodyAlias,
+    Regulation,
+    RegulationSource,
+    Work,
+)
+from .services.versions import regulation_split, works_merge, works_refresh
 
 
 class IssuingBodyAliasInline(admin.TabularInline):
@@ -39,6 +50,36 @@ class ClauseInline(admin.TabularInline):
     can_delete = False
 
 
+class VersionInline(admin.TabularInline):
+    model = Regulation
+    fields = ["title", "version_label", "promulgated_on", "in_force_from", "expires_on", "status"]
+    readonly_fields = fields
+    extra = 0
+    show_change_link = True
+    can_delete = False
+
+
+@admin.register(Work)
+class WorkAdmin(admin.ModelAdmin):
+    """Editors merge works that are one regulation; a version is split off from its page."""
+
+    list_display = ["title", "version_count", "grouped_by_editor"]
+    list_filter = ["grouped_by_editor"]
+    search_fields = ["title", "key"]
+    readonly_fields = ["key", "version_count"]
+    inlines = [VersionInline]
+    actions = ["merge"]
+
+    @admin.action(description="合并为同一法规的不同版本")
+    def merge(self, request, queryset):
+        try:
+            work = works_merge(works=list(queryset))
+        except ApplicationError as problem:
+            self.message_user(request, str(problem), level=messages.ERROR)
+            return
+        self.message_user(request, f"已合并：{work.title}（{work.version_count} 个版本）")
+
+
 @admin.register(Regulation)
 class RegulationAdmin(admin.ModelAdmin):
     list_display = [
@@ -55,9 +96,34 @@ class RegulationAdmin(admin.ModelAdmin):
     search_fields = ["title", "short_title", "doc_number"]
     filter_horizontal = ["issuers", "approvers"]
     raw_id_fields = ["source_article", "catalogue_publication"]
-    readonly_fields = ["source_path", "source_checksum", "text_source", "updated_at"]
+    readonly_fields = [
+        "source_path",
+        "source_checksum",
+        "text_source",
+        "updated_at",
+        "work",
+        "version_label",
+        "in_force_from",
+        "expires_on",
+        "status",
+    ]
     date_hierarchy = "promulgated_on"
     inlines = [RegulationSourceInline, ClauseInline]
+    actions = ["split"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        works_refresh(regulation_ids=[obj.pk])  # dates or the repeal may move its status
+
+    @admin.action(description="拆出为单独的法规（不再作为原法规的版本）")
+    def split(self, request, queryset):
+        for regulation in queryset:
+            try:
+                regulation_split(regulation=regulation)
+            except ApplicationError as problem:
+                self.message_user(request, f"{regulation}：{problem}", level=messages.WARNING)
+            else:
+                self.message_user(request, f"已拆出：{regulation}")
 
 
 @admin.register(Clause)

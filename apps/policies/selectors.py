@@ -218,7 +218,7 @@ def regulation_clauses(*, regulation: Regulation, with_html: bool = False) -> li
     if with_html:
         for citation in (
             Citation.objects.filter(clause__regulation=regulation)
-            .select_related("target_regulation", "target_clause__regulation")
+            .select_related("target_regulation__work", "target_clause__regulation__work")
             .order_by("start")
         ):
             by_clause.setdefault(citation.clause_id, []).append(citation)
@@ -263,7 +263,7 @@ def _clause_numbered(wanted: tuple[int, str], **regulation) -> Clause | None:
     """The clause with this (number, suffix) in the regulation the keyword names."""
     number, suffix = wanted
     return (
-        Clause.objects.select_related("regulation")
+        Clause.objects.select_related("regulation__work")
         .filter(number=number, suffix=suffix, **regulation)
         .first()
     )

@@ -81,7 +81,7 @@ def test_versions_get_statuses():
     old, new = Regulation.objects.filter(title="中华人民共和国国境卫生检疫法").order_by(
         "promulgated_on"
     )
-    assert (old.status, new.status) == ("已修改", "现行有效")
+    assert (old.status, new.status) == ("已被修改", "现行有效")
     assert old.slug != new.slug
 
 

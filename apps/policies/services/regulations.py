@@ -222,6 +222,7 @@ def regulation_create(
     regulation.save()
     regulation.issuers.set(issuing_bodies_get(names=issuers or []))
     works_refresh(regulation_ids=[regulation.pk])
+    regulation.refresh_from_db()  # its work, dates and status
     return regulation
 
 

@@ -38,7 +38,7 @@ def test_regulation_list_shape_and_pagination(api):
     ("params", "check"),
     [
         ("level=行政法规", lambda r: r["level"] == "行政法规"),
-        ("status=已修改", lambda r: r["status"] == "已修改"),
+        ("status=已被修改", lambda r: r["status"] == "已被修改"),
         ("issuer=国务院", lambda r: "国务院" in r["issuers"]),
         ("year=2018", lambda r: r["promulgated_on"].startswith("2018")),
         ("q=电子商务", lambda r: "电子商务" in r["title"] + r["short_title"] + r["doc_number"]),

@@ -72,7 +72,7 @@ def test_highlight_marks_every_term():
 
 
 def test_match_all_with_facets_and_their_counts():
-    page = search_documents(query="")
+    page = search_documents(query="", versions="all")
     total = Clause.objects.count() + Regulation.objects.count()
     assert page.count >= total
     type_counts = {f.value: f.count for f in page.facets["type"]}
@@ -81,19 +81,30 @@ def test_match_all_with_facets_and_their_counts():
     assert sum(type_counts.values()) == page.count
 
 
-def test_facet_values_are_exact_and_filter():
+def test_by_default_each_clause_and_work_counts_once_across_its_versions():
     page = search_documents(query="")
+    type_counts = {f.value: f.count for f in page.facets["type"]}
+    lineages = {c.lineage or c.pk for c in Clause.objects.only("pk", "lineage")}
+    works = {r.work_id or -r.pk for r in Regulation.objects.only("pk", "work")}
+    assert type_counts["clause"] == len(lineages) < Clause.objects.count()
+    assert type_counts["regulation"] == len(works) < Regulation.objects.count()
+
+
+def test_facet_values_are_exact_and_filter():
+    page = search_documents(query="", versions="all")
     issuers = [f.value for f in page.facets["issuer"]]
     assert "全国人民代表大会常务委员会" in issuers
     assert "国家工商行政管理总局" in issuers or "工商总局" in issuers
     levels = {f.value: f.count for f in page.facets["level"]}
-    filtered = search_documents(query="", filters={"level": "行政法规"})
+    filtered = search_documents(query="", filters={"level": "行政法规"}, versions="all")
     assert filtered.count == levels["行政法规"]
     assert all(hit.regulation.level == "行政法规" for hit in filtered.results)
     statuses = {f.value: f.count for f in page.facets["status"]}
-    assert search_documents(query="", filters={"status": "已修改"}).count == statuses["已修改"]
+    superseded = search_documents(query="", filters={"status": "已被修改"}, versions="all")
+    assert superseded.count == statuses["已被修改"]
     years = {f.value: f.count for f in page.facets["year"]}
-    assert search_documents(query="", filters={"year": "2018"}).count == years["2018"]
+    in_2018 = search_documents(query="", filters={"year": "2018"}, versions="all")
+    assert in_2018.count == years["2018"]
     by_issuer = search_documents(query="", filters={"issuer": "国务院", "type": "clause"})
     assert by_issuer.count and all(
         "国务院" in [b.name for b in hit.regulation.issuers.all()] for hit in by_issuer.results
