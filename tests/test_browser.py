@@ -11,6 +11,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SCREENS = ROOT / "test-results" / "screens"
 CHROMIUM = "/usr/bin/chromium"
 LAW = "/regulations/" + quote("电子商务法-2018-08-31") + "/"
+OLD_VERSION = "/regulations/" + quote("国境卫生检疫法-2018-04-27") + "/"
+NEW_VERSION = "/regulations/" + quote("国境卫生检疫法-2024-06-28") + "/"
+COMPARE = OLD_VERSION + "compare/" + quote("国境卫生检疫法-2024-06-28") + "/"
 
 pytestmark = pytest.mark.browser
 
@@ -177,6 +180,9 @@ def test_phone_width_layout(browser, live_site):
         (LAW, "phone-regulation"),
         (LAW + "clauses/38/", "phone-clause"),
         ("/search/?q=" + quote("电子商务"), "phone-search"),
+        (OLD_VERSION, "phone-version-banner"),
+        (OLD_VERSION + "clauses/24/", "phone-clause-versions"),
+        (COMPARE, "phone-compare"),
     ):
         page.goto(path)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
@@ -191,3 +197,51 @@ def test_print_stylesheet_hides_navigation(page):
     assert not page.locator(".site-header").is_visible()
     assert not page.locator(".cite-box").is_visible()
     assert page.locator(".clause-text").is_visible()
+
+
+# ---------------------------------------------------------------- versions
+
+
+def test_superseded_version_banner_leads_to_the_version_in_force(page):
+    page.goto(OLD_VERSION)
+    banner = page.locator(".version-banner")
+    assert "此版本已于2025年1月1日被修改" in banner.inner_text()
+    timeline = page.locator(".timeline li")
+    assert timeline.count() == 2
+    assert "2024年修订" in timeline.nth(0).inner_text()
+    assert "本页" in timeline.nth(1).inner_text()
+    shot(page, "version-banner-timeline")
+    banner.get_by_role("link", name="查看现行版本").click()
+    page.wait_for_load_state()
+    assert page.url.endswith(NEW_VERSION)
+    assert page.locator(".version-banner").count() == 0
+
+
+def test_clause_in_other_versions_and_versioned_citation(page):
+    page.goto(OLD_VERSION + "clauses/24/")
+    switcher = page.locator(".clause-versions")
+    assert "2018年修正 第二十四条" in switcher.inner_text()
+    shot(page, "clause-versions")
+    page.get_by_role("button", name="复制引用").click()
+    page.locator(".copy-status", has_text="已复制").wait_for()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == "《中华人民共和国国境卫生检疫法》（2018年修正）第二十四条"
+    switcher.get_by_role("link", name="2024年修订 第五十二条").click()
+    page.wait_for_load_state()
+    assert page.url.endswith(NEW_VERSION + "clauses/52/")
+    assert "（2024年修订）第五十二条" in page.locator("#citation-text").input_value()
+
+
+def test_compare_page_side_by_side(page):
+    page.goto(COMPARE)
+    assert "27 条 → 57 条" in page.locator(".compare-counts").inner_text()
+    changed = page.locator(".compare-row.change-changed").first
+    assert changed.locator("ins").count() + changed.locator("del").count() > 0
+    assert page.locator(".compare-row.change-added").count() > 0
+    assert page.locator(".compare-heading").count() > 0  # chapter headings
+    shot(page, "compare")
+    rows = page.locator(".compare-row:not(.compare-head)").count()
+    page.get_by_label("隐藏未改动的条文").check()
+    visible = page.locator(".compare-row:not(.compare-head):visible").count()
+    same = page.locator(".compare-row.change-same").count()
+    assert visible == rows - same
