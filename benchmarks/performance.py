@@ -35,7 +35,7 @@ from _http import run_wrk, start_gunicorn, stop_gunicorn, worker_peak_rss_mb  # 
 from _setup import throwaway_django  # noqa: E402
 
 QUERIES = Path(__file__).resolve().parent / "queries.tsv"
-CLASSES = ("word", "multiword", "phrase", "article", "facet", "huge")
+CLASSES = ("word", "multiword", "phrase", "article", "facet", "huge", "version")
 
 
 def read_queries(path: Path = QUERIES) -> list[tuple[str, dict]]:

@@ -103,6 +103,9 @@ class ChineseWhooshBackend(WhooshSearchBackend):
             elif field.field_type in ("date", "datetime"):  # sorted by, never searched
                 schema.remove(name)
                 schema.add(name, COLUMN(NumericColumn("i", default=0)))
+            elif field.field_type == "group":  # read whole as a column, never searched
+                schema.remove(name)
+                schema.add(name, COLUMN(NumericColumn("q", default=0)))
         return content_field, schema
 
     # ------------------------------------------------------------ writing

@@ -46,3 +46,10 @@ class DayField(indexes.IntegerField):
     """A day as its ordinal number (date.toordinal), a column to filter by (as_of)."""
 
     field_type = "date"
+
+
+class GroupField(indexes.IntegerField):
+    """A 64-bit number shared by the documents of one group (a clause across the versions of
+    its work), a column read whole: a term per group would be 100,000 postings lists."""
+
+    field_type = "group"

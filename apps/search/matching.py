@@ -122,7 +122,7 @@ def in_force_first(gen: Generation, ranked: list[tuple[int, float]]) -> list[tup
     if len(ranked) < 2:
         return ranked
     docnums = np.fromiter((d for d, _ in ranked), np.int64, len(ranked))
-    groups = facet_table(gen, "lineage").codes_of(docnums)
+    groups = _sort_keys(gen, "lineage")[docnums]
     statuses = facet_table(gen, "status")
     in_force = statuses.codes_of(docnums) == statuses.code_of.get(Status.IN_FORCE, -2)
     reordered = list(ranked)
@@ -154,7 +154,7 @@ def collapse_versions(gen: Generation, hits: Hits) -> tuple[Hits, np.ndarray]:
     the best score of its versions (the head is then re-ranked on its own words), and the
     number of versions that matched."""
     docnums, scores = hits.docnums, hits.scores
-    groups = facet_table(gen, "lineage").codes_of(docnums)
+    groups = _sort_keys(gen, "lineage")[docnums]
     statuses = facet_table(gen, "status")
     in_force = statuses.codes_of(docnums) == statuses.code_of.get(Status.IN_FORCE, -2)
     dates = _sort_keys(gen, "date")[docnums]

@@ -14,6 +14,7 @@ from .fields import (
     CharGramsField,
     DayField,
     FacetField,
+    GroupField,
     MultiFacetField,
     StampField,
     WordsField,
@@ -46,7 +47,7 @@ class _Common(indexes.SearchIndex):
     date = indexes.DateField(null=True)
     # Versions: one search hit per `lineage` (a clause across the versions of its work, or a
     # regulation's work), and the days each document's version was in force (for as_of).
-    lineage = FacetField()
+    lineage = GroupField()
     valid_from = DayField()
     valid_until = DayField()
     stamp = StampField()
@@ -60,6 +61,9 @@ def stamp_of(moment) -> int:
 
 
 ALWAYS = (0, date.max.toordinal())
+# Lineage numbers: a clause's is the id of its first version; a regulation's and an article's
+# are set apart above it (a regulation without a work is its own group).
+_REGULATION_GROUPS, _LONE_REGULATION, _ARTICLE_GROUPS = 1 << 40, 1 << 39, 1 << 41
 
 
 def version_days(regulation: Regulation) -> tuple[int, int]:
@@ -112,7 +116,7 @@ class ClauseIndex(_Common, indexes.Indexable):
             number=str(obj.number),
             suffix=obj.suffix or NO_SUFFIX,
             publication="",
-            lineage=f"c{obj.lineage_id}",
+            lineage=obj.lineage_id,
         )
         return data
 
@@ -136,7 +140,7 @@ class RegulationIndex(_Common, indexes.Indexable):
             number="0",
             suffix="",
             publication="",
-            lineage=f"w{obj.work_id}" if obj.work_id else f"r{obj.pk}",
+            lineage=_REGULATION_GROUPS + (obj.work_id or _LONE_REGULATION + obj.pk),
         )
         return data
 
@@ -168,7 +172,7 @@ class ArticleIndex(_Common, indexes.Indexable):
             number="0",
             suffix="",
             date=published,
-            lineage=f"a{obj.pk}",
+            lineage=_ARTICLE_GROUPS + obj.pk,
             valid_from=ALWAYS[0],
             valid_until=ALWAYS[1],
         )

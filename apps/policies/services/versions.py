@@ -3,7 +3,7 @@ status, the lineage of clauses across versions, and editors' merges and splits."
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 
 from django.db import transaction
@@ -53,15 +53,22 @@ def _works_of(regulations: Iterable[Regulation]) -> set[int]:
     return touched
 
 
-def works_refresh(*, regulation_ids: Iterable[int] | None = None, today: date | None = None) -> int:
+def works_refresh(
+    *,
+    regulation_ids: Iterable[int] | None = None,
+    today: date | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
     """Group the regulations (all, or these) into works, then give every version of the works
     touched its dates, label and status and its clauses their lineage. Returns works refreshed."""
     regulations = Regulation.objects.all()
     if regulation_ids is not None:
         regulations = regulations.filter(pk__in=list(regulation_ids))
     work_ids = _works_of(regulations.only("pk", "title", "province", "city", "work"))
-    for work in Work.objects.filter(pk__in=work_ids):
+    for done, work in enumerate(Work.objects.filter(pk__in=work_ids), start=1):
         work_refresh(work=work, today=today)
+        if progress:
+            progress(done, len(work_ids))
     Work.objects.filter(versions__isnull=True).delete()
     return len(work_ids)
 
@@ -73,7 +80,6 @@ def work_refresh(*, work: Work, today: date | None = None) -> None:
     if not versions:
         return
     starts = [version_start(v) for v in versions]
-    now = timezone.now()
     for index, version in enumerate(versions):
         superseded = index < len(versions) - 1
         expires = starts[index + 1] if superseded else None
@@ -98,12 +104,13 @@ def work_refresh(*, work: Work, today: date | None = None) -> None:
         if any(getattr(version, name) != value for name, value in values.items()):
             for name, value in values.items():
                 setattr(version, name, value)
-            Regulation.objects.filter(pk=version.pk).update(**values, updated_at=now)
+            # Saved, not updated in bulk: the search index follows the signal.
+            version.save(update_fields=[*values, "updated_at"])
     latest = versions[-1]
     if (work.title, work.version_count) != (latest.title, len(versions)):
         work.title, work.version_count = latest.title[:300], len(versions)
         work.save(update_fields=["title", "version_count"])
-    _lineages_refresh([v for v in versions if v.has_full_text], now=now)
+    _lineages_refresh([v for v in versions if v.has_full_text], now=timezone.now())
 
 
 def _lineages_refresh(versions: list[Regulation], *, now) -> None:
@@ -123,7 +130,9 @@ def _lineages_refresh(versions: list[Regulation], *, now) -> None:
             if clause.lineage != lineage:
                 clause.lineage, clause.updated_at = lineage, now
                 changed.append(clause)
-        Clause.objects.bulk_update(changed, ["lineage", "updated_at"], batch_size=500)
+        if changed:
+            Clause.objects.bulk_update(changed, ["lineage", "updated_at"], batch_size=500)
+            version.save(update_fields=["updated_at"])  # reindexes the version and its clauses
         if clauses:
             previous = clauses
 

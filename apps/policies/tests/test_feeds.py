@@ -5,6 +5,7 @@ import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta
 from urllib.parse import quote, urlencode
 
+import feedparser
 import pytest
 from django.urls import include, path, reverse
 from django.utils import timezone
@@ -32,8 +33,12 @@ def parse(response) -> ET.Element:
     """The feed of an answer, checked against what Atom (RFC 4287) requires of it."""
     assert response.status_code == 200, response.content[:500]
     assert response["Content-Type"].startswith("application/atom+xml")
+    read = feedparser.parse(response.content)  # as a feed reader reads it
+    assert not read.bozo, read.get("bozo_exception")
+    assert read.version == "atom10"
     feed = ET.fromstring(response.content)
     assert feed.tag == f"{ATOM}feed"
+    assert [e.id for e in read.entries] == [e.findtext(f"{ATOM}id") for e in entries(feed)]
     for name in ("title", "id", "updated"):
         assert feed.findtext(f"{ATOM}{name}"), name
     assert feed.find(f"{ATOM}author/{ATOM}name").text == "法规知识库"

@@ -2,11 +2,13 @@
 other versions, the versioned citation, compare, as_of, and search collapsing versions."""
 
 from datetime import date, timedelta
+from io import StringIO
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from django.conf import settings
+from django.core.management import CommandError, call_command
 
 from apps.policies.models import Regulation, Work
 from apps.policies.services.regulations import regulation_create
@@ -238,3 +240,17 @@ def test_alignment_of_amended_laws(old_file, new_file, expected):
     assert [p.new for p in pairs if p.new is not None] == list(range(len(new)))
     found = {old[p.old][0]: new[p.new][0] for p in pairs if p.old is not None and p.new is not None}
     assert {label: found.get(label) for label in expected} == expected
+
+
+@pytest.mark.django_db
+def test_refresh_versions_command_moves_statuses_with_the_calendar():
+    out = StringIO()
+    call_command("refresh_versions", "--statuses-only", "--today", "2024-12-31", stdout=out)
+    assert "个版本的状态有变化" in out.getvalue()
+    old, new = _versions()
+    assert (old.status, new.status) == ("现行有效", "尚未生效")
+    call_command("refresh_versions", stdout=StringIO())  # today again, everything regrouped
+    old, new = _versions()
+    assert (old.status, new.status) == ("已被修改", "现行有效") and old.work_id == new.work_id
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command("refresh_versions", "--today", "2024-13-01")
