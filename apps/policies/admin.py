@@ -104,7 +104,6 @@ class RegulationAdmin(admin.ModelAdmin):
         "work",
         "version_label",
         "in_force_from",
-        "expires_on",
         "status",
     ]
     date_hierarchy = "promulgated_on"

@@ -56,25 +56,18 @@ def moment(day: date | datetime | None) -> datetime | None:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def _order_key():
-    """A version's place in its work, as services.versions orders them (with the pk after)."""
-    return Coalesce("promulgated_on", "in_force_from", Value(date.min), output_field=DateField())
-
-
 def with_place_in_work(regulations: QuerySet[Regulation]) -> QuerySet[Regulation]:
-    """Annotated `has_earlier` (not the first version of its work) and `superseded` (a later
-    version follows it). A regulation without a work is a first and latest version."""
-    siblings = Regulation.objects.filter(work=OuterRef("work")).annotate(order_key=_order_key())
-    same_day = Q(order_key=OuterRef("order_key"))
+    """Annotated `has_earlier`: not the first version of its work (a version's place among
+    them is `Regulation.version_order`; `superseded`, a later version follows, is a field)."""
+    order = Coalesce(
+        "promulgated_on", "in_force_from", "effective_on", Value(date.min), output_field=DateField()
+    )
+    siblings = Regulation.objects.filter(work=OuterRef("work")).annotate(order_key=order)
     earlier = siblings.filter(
-        Q(order_key__lt=OuterRef("order_key")) | same_day & Q(pk__lt=OuterRef("pk"))
+        Q(order_key__lt=OuterRef("order_key"))
+        | Q(order_key=OuterRef("order_key"), pk__lt=OuterRef("pk"))
     )
-    later = siblings.filter(
-        Q(order_key__gt=OuterRef("order_key")) | same_day & Q(pk__gt=OuterRef("pk"))
-    )
-    return regulations.annotate(
-        order_key=_order_key(), has_earlier=Exists(earlier), superseded=Exists(later)
-    )
+    return regulations.annotate(order_key=order, has_earlier=Exists(earlier))
 
 
 @dataclass(frozen=True)
@@ -274,7 +267,7 @@ class SearchResultsFeed(Feed):
     `search` is apps.search.selectors.search_documents; `form_class` validates the request's
     parameters and gives its keyword arguments (`search_kwargs()`); only the filters named in
     `filter_names` are used; `errors` maps the search's exceptions to the status answered
-    (400 for a page past the end, 503 when the index cannot be read).
+    (400 for bad parameters, 503 when the index cannot be read).
     """
 
     feed_type = feedgenerator.Atom1Feed
@@ -317,7 +310,7 @@ class SearchResultsFeed(Feed):
             for name, value in (arguments.get("filters") or {}).items()
             if name in self.filter_names
         }
-        arguments.update(page_size=MAX_ENTRIES, sort="date")
+        arguments.update(page=1, page_size=MAX_ENTRIES, sort="date")
         try:
             page = self.search(**arguments)
         except tuple(self.errors) as error:

@@ -1,3 +1,5 @@
+from datetime import date
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -5,6 +7,7 @@ from django.utils import timezone
 
 from lawtext.numerals import cn_to_int
 from lawtext.textnorm import find_dates
+from lawtext.versions import status_on
 
 
 class IssuingBody(models.Model):
@@ -84,6 +87,8 @@ class Work(models.Model):
     key = models.CharField("归并键", max_length=300, unique=True)
     title = models.CharField("标题", max_length=300, help_text="最新版本的标题")
     version_count = models.PositiveIntegerField("版本数", default=1)
+    # Keys of works an editor merged into this one: later versions under them join it.
+    merged_keys = models.TextField("并入的归并键", blank=True, help_text="每行一个")
     grouped_by_editor = models.BooleanField(
         "人工归并", default=False, help_text="编辑合并或拆分过：导入不再按标题重新归并"
     )
@@ -142,6 +147,7 @@ class Regulation(models.Model):
     repealed = models.BooleanField(
         "已废止", default=False, help_text="目录或废止决定记载已废止（日期不详时自施行起视为失效）"
     )
+    superseded = models.BooleanField("有后续版本", default=False)
     source_article = models.ForeignKey(
         "documents.Article",
         verbose_name="来源文章",
@@ -194,6 +200,24 @@ class Regulation(models.Model):
         earliest = min(filter(None, [self.first_event_date(), self.promulgated_on]), default=None)
         if self.effective_on and earliest and self.effective_on < earliest:
             raise ValidationError({"effective_on": "施行日期不能早于发布日期。"})
+
+    @property
+    def version_order(self) -> tuple:
+        """Its place among the versions of its work (its own date, then its record)."""
+        return (
+            self.promulgated_on or self.in_force_from or self.effective_on or date.min,
+            self.pk or 0,
+        )
+
+    def status_on(self, day: date) -> str:
+        """Its 时效性 on `day`, from its dates alone (lawtext.versions.status_on)."""
+        return status_on(
+            day,
+            effective_on=self.in_force_from,
+            expires_on=self.expires_on,
+            superseded=self.superseded,
+            repealed=self.repealed,
+        )
 
     def first_event_date(self):
         dates = find_dates(self.events)

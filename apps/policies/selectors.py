@@ -11,7 +11,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from apps.documents.models import Article, Publication
 from lawtext.numerals import ascii_int, cn_to_int, int_to_cn, parse_clause_number
-from lawtext.versions import CHANGED, align_clauses, char_diff, status_on
+from lawtext.versions import CHANGED, align_clauses, char_diff
 
 from .models import (
     Citation,
@@ -339,12 +339,10 @@ class NoVersionOnDay(Exception):
     """No version of the work was in force on the day asked for."""
 
     def __init__(self, regulation: Regulation, day: date):
-        super().__init__(f"{regulation.title} 在 {day:%Y年%-m月%-d日} 没有有效的版本。")
+        super().__init__(
+            f"{regulation.title} 在 {day.year}年{day.month}月{day.day}日 没有有效的版本。"
+        )
         self.regulation, self.day = regulation, day
-
-
-def _version_key(version: Regulation) -> tuple:
-    return (version.promulgated_on or version.in_force_from or date.min, version.pk)
 
 
 def regulation_versions(*, regulation: Regulation) -> list[Regulation]:
@@ -352,7 +350,7 @@ def regulation_versions(*, regulation: Regulation) -> list[Regulation]:
     no work)."""
     if regulation.work_id is None:
         return [regulation]
-    return sorted(regulation.work.versions.select_related("work"), key=_version_key)
+    return sorted(regulation.work.versions.select_related("work"), key=lambda v: v.version_order)
 
 
 def current_version(versions: list[Regulation]) -> Regulation:
@@ -364,14 +362,7 @@ def current_version(versions: list[Regulation]) -> Regulation:
 def version_in_force_on(*, regulation: Regulation, day: date) -> Regulation:
     """The version of the regulation's work in force on `day`; NoVersionOnDay when none was."""
     for version in regulation_versions(regulation=regulation):
-        status = status_on(
-            day,
-            effective_on=version.in_force_from,
-            expires_on=version.expires_on,
-            superseded=version.expires_on is not None or version.status == Status.AMENDED,
-            repealed=version.repealed,
-        )
-        if status == Status.IN_FORCE:
+        if version.status_on(day) == Status.IN_FORCE:
             return version
     raise NoVersionOnDay(regulation, day)
 
@@ -383,7 +374,7 @@ def clause_versions(*, clause: Clause) -> list[Clause]:
     found = Clause.objects.filter(Q(pk=lineage) | Q(lineage=lineage)).select_related(
         "regulation__work"
     )
-    return sorted(found, key=lambda c: _version_key(c.regulation))
+    return sorted(found, key=lambda c: c.regulation.version_order)
 
 
 def clause_in_version(*, clause: Clause, version: Regulation) -> Clause | None:

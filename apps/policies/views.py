@@ -1,6 +1,7 @@
 from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from apps.core.forms import filter_chips, form_errors
 
@@ -104,7 +105,14 @@ def _version_problem(request, regulation, message: str, *, status: int):
 
 
 def _versions_context(regulation: Regulation) -> dict:
+    """The versions of the regulation's work, each with the URL comparing it with this one
+    (the older of the two first)."""
     versions = selectors.regulation_versions(regulation=regulation)
+    here = next(i for i, v in enumerate(versions) if v.pk == regulation.pk)
+    for index, version in enumerate(versions):
+        if index != here and version.has_full_text and regulation.has_full_text:
+            old, new = sorted([version, regulation], key=lambda v: v.version_order)
+            version.compare_url = reverse("policies:regulation_compare", args=[old.slug, new.slug])
     return {"versions": versions, "current": selectors.current_version(versions)}
 
 
@@ -193,6 +201,7 @@ def regulation_compare(request, slug, other):
         return _version_problem(request, old, str(different), status=400)
     labels = selectors.CHANGE_LABELS
     counts = [(labels[c], c, sum(r.change == c for r in rows)) for c in labels]
+    sizes = (sum(r.old is not None for r in rows), sum(r.new is not None for r in rows))
     return render(
         request,
         "policies/regulation_compare.html",
@@ -201,6 +210,6 @@ def regulation_compare(request, slug, other):
             "new": new,
             "rows": rows,
             "counts": counts,
-            **_versions_context(new),
+            "sizes": sizes,
         },
     )

@@ -6,7 +6,7 @@ from django.db.models import Prefetch
 from haystack import indexes
 
 from apps.documents.models import Article
-from apps.policies.models import Clause, Regulation, Status
+from apps.policies.models import Clause, Regulation
 
 from .fields import (
     NO_SUFFIX,
@@ -73,7 +73,7 @@ def version_days(regulation: Regulation) -> tuple[int, int]:
     start = regulation.in_force_from.toordinal() if regulation.in_force_from else 0
     if regulation.expires_on:
         return start, regulation.expires_on.toordinal()
-    if regulation.repealed or regulation.status in (Status.AMENDED, Status.REPEALED):
+    if regulation.superseded or regulation.repealed:
         return start, 0
     return start, ALWAYS[1]
 

@@ -8,13 +8,13 @@ def forwards(apps, schema_editor):
     """已修改 is now 已被修改; a record marked 已废止 is a repealed one. (Works, dates and
     lineages are filled by the next `ingest`, which groups every record not yet in a work.)"""
     Regulation = apps.get_model("policies", "Regulation")
-    Regulation.objects.filter(status="已被修改").update(status="已被修改")
+    Regulation.objects.filter(status="已修改").update(status="已被修改", superseded=True)
     Regulation.objects.filter(status="已废止").update(repealed=True)
 
 
 def backwards(apps, schema_editor):
     Regulation = apps.get_model("policies", "Regulation")
-    Regulation.objects.filter(status="已被修改").update(status="已被修改")
+    Regulation.objects.filter(status="已被修改").update(status="已修改")
 
 
 class Migration(migrations.Migration):
@@ -115,6 +115,16 @@ class Migration(migrations.Migration):
                 to="policies.work",
                 verbose_name="所属法规",
             ),
+        ),
+        migrations.AddField(
+            model_name="regulation",
+            name="superseded",
+            field=models.BooleanField(default=False, verbose_name="有后续版本"),
+        ),
+        migrations.AddField(
+            model_name="work",
+            name="merged_keys",
+            field=models.TextField(blank=True, help_text="每行一个", verbose_name="并入的归并键"),
         ),
         migrations.RunPython(forwards, backwards),
     ]

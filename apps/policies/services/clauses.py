@@ -11,8 +11,9 @@ from lawtext.clauses import validate_clause_numbers
 from lawtext.numerals import clause_label
 from lawtext.records import ParsedClause
 
-from ..models import Clause, Regulation, suffix_ordinal
+from ..models import Clause, Regulation, Work, suffix_ordinal
 from .citations import citations_rebuild
+from .versions import work_refresh
 
 
 def clauses_sync(*, regulation: Regulation, parsed_clauses: list[ParsedClause]) -> None:
@@ -84,6 +85,7 @@ def clause_create(
         **fields,
     )
     _after_clause_change(regulation)
+    clause.refresh_from_db()
     return clause
 
 
@@ -97,6 +99,7 @@ def clause_update(*, clause: Clause, **fields) -> Clause:
         setattr(clause, name, value.strip() if name == "text" else value)
     clause.save()
     _after_clause_change(clause.regulation)
+    clause.refresh_from_db()
     return clause
 
 
@@ -113,3 +116,5 @@ def _after_clause_change(regulation: Regulation) -> None:
         regulation.has_full_text = has_full_text
         regulation.save(update_fields=["has_full_text", "updated_at"])
     citations_rebuild(regulation_ids=[regulation.pk])
+    if regulation.work_id and Work.objects.filter(pk=regulation.work_id, version_count__gt=1):
+        work_refresh(work=regulation.work)  # the clause's place in the lineages across versions

@@ -237,7 +237,21 @@ def regulation_update(
     regulation.save()
     if issuers is not None:
         regulation.issuers.set(issuing_bodies_get(names=issuers))
-    if fields.keys() & {"promulgated_on", "effective_on", "events", "repealed"}:
+    if fields.keys() & {"title", "province", "city"} and regulation.work_id:
+        # Another title or region may make it another work's version: grouped again.
+        old_work = regulation.work
+        regulation.work = None
+        regulation.save(update_fields=["work", "updated_at"])
+        works_refresh(regulation_ids=old_work.versions.values_list("pk", flat=True))
+    if fields.keys() & {
+        "title",
+        "province",
+        "city",
+        "promulgated_on",
+        "effective_on",
+        "events",
+        "repealed",
+    }:
         works_refresh(regulation_ids=[regulation.pk])  # the version's place in its work moved
         regulation.refresh_from_db()
     return regulation

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from apps.core.exceptions import ApplicationError
 from lawtext.events import read_events
-from lawtext.versions import align_clauses, status_on, version_label, work_key
+from lawtext.versions import align_clauses, version_label, work_key
 
 from ..models import Clause, Regulation, Work
 
@@ -32,10 +32,6 @@ def version_start(regulation: Regulation) -> date | None:
     return effective or own
 
 
-def _version_order(regulation: Regulation) -> tuple:
-    return (regulation.promulgated_on or version_start(regulation) or date.min, regulation.pk)
-
-
 def _works_of(regulations: Iterable[Regulation]) -> set[int]:
     """Attach each regulation without a work to the work of its key; the works touched."""
     touched: set[int] = set()
@@ -43,14 +39,21 @@ def _works_of(regulations: Iterable[Regulation]) -> set[int]:
         if regulation.work_id is None:
             key = regulation_work_key(
                 title=regulation.title, province=regulation.province, city=regulation.city
-            )
-            work, _ = Work.objects.get_or_create(
-                key=key[:300], defaults={"title": regulation.title}
-            )
+            )[:300]
+            work = _work_keyed(key) or Work.objects.create(key=key, title=regulation.title)
             regulation.work = work
             Regulation.objects.filter(pk=regulation.pk).update(work=work)
         touched.add(regulation.work_id)
     return touched
+
+
+def _work_keyed(key: str) -> Work | None:
+    """The work of this key, or the one an editor merged the key's work into."""
+    work = Work.objects.filter(key=key).first()
+    if work is None:
+        merged = Work.objects.filter(merged_keys__contains=key)
+        work = next((w for w in merged if key in w.merged_keys.splitlines()), None)
+    return work
 
 
 def works_refresh(
@@ -76,36 +79,33 @@ def works_refresh(
 def work_refresh(*, work: Work, today: date | None = None) -> None:
     """Dates, label and status of each version of a work, in order; lineages of its clauses."""
     today = today or timezone.localdate()
-    versions = sorted(work.versions.all(), key=_version_order)
+    versions = sorted(work.versions.all(), key=lambda v: v.version_order)
     if not versions:
         return
     starts = [version_start(v) for v in versions]
     for index, version in enumerate(versions):
         superseded = index < len(versions) - 1
-        expires = starts[index + 1] if superseded else None
+        # A repeal date is kept where an editor entered it; the catalogue gives none.
+        ended = version.expires_on if version.repealed and not superseded else None
         label = version_label(
             read_events(version.events.splitlines(), province=version.province, city=version.city),
             until=version.promulgated_on,
         )
-        status = status_on(
-            today,
-            effective_on=starts[index],
-            expires_on=expires,
-            superseded=superseded,
-            repealed=version.repealed,
-        )
+        if not label and version.promulgated_on:
+            label = f"{version.promulgated_on.year}年"
         values = {
             "in_force_from": starts[index],
-            "expires_on": expires,
-            "version_label": label
-            or (f"{version.promulgated_on.year}年" if version.promulgated_on else ""),
-            "status": status,
+            "expires_on": starts[index + 1] if superseded else ended,
+            "superseded": superseded,
+            "version_label": label,
         }
-        if any(getattr(version, name) != value for name, value in values.items()):
-            for name, value in values.items():
-                setattr(version, name, value)
-            # Saved, not updated in bulk: the search index follows the signal.
-            version.save(update_fields=[*values, "updated_at"])
+        before = {name: getattr(version, name) for name in [*values, "status"]}
+        for name, value in values.items():
+            setattr(version, name, value)
+        version.status = version.status_on(today)
+        if any(getattr(version, name) != value for name, value in before.items()):
+            # Saved, not updated in bulk: the search index and the page cache follow.
+            version.save(update_fields=[*before, "updated_at"])
     latest = versions[-1]
     if (work.title, work.version_count) != (latest.title, len(versions)):
         work.title, work.version_count = latest.title[:300], len(versions)
@@ -139,22 +139,19 @@ def _lineages_refresh(versions: list[Regulation], *, now) -> None:
 
 def regulation_statuses_refresh(*, today: date | None = None) -> int:
     """Every version's status on `today` from its dates (run daily: statuses move with the
-    calendar). Saved one by one, so the search index follows. Returns statuses changed."""
+    calendar). Saved one by one, so the search index follows. Returns statuses changed.
+
+    Records not yet in a work (as after an upgrade) are grouped first: a status needs to know
+    whether a later version exists."""
+    unassigned = list(Regulation.objects.filter(work=None).values_list("pk", flat=True))
+    if unassigned:
+        works_refresh(regulation_ids=unassigned, today=today)
     today = today or timezone.localdate()
     changed = 0
-    versions = Regulation.objects.only(
-        "pk", "status", "in_force_from", "expires_on", "repealed", "work"
-    )
-    last_of_work = {work_id: max(entries)[1] for work_id, entries in _versions_by_work().items()}
-    for version in versions:
-        superseded = version.work_id is not None and last_of_work.get(version.work_id) != version.pk
-        status = status_on(
-            today,
-            effective_on=version.in_force_from,
-            expires_on=version.expires_on,
-            superseded=superseded,
-            repealed=version.repealed,
-        )
+    for version in Regulation.objects.only(
+        "pk", "status", "in_force_from", "expires_on", "superseded", "repealed"
+    ):
+        status = version.status_on(today)
         if status != version.status:
             version.status = status
             version.save(update_fields=["status", "updated_at"])  # signals reindex it
@@ -162,30 +159,25 @@ def regulation_statuses_refresh(*, today: date | None = None) -> int:
     return changed
 
 
-def _versions_by_work() -> dict[int, list]:
-    """Per work, its versions as (order key, pk): the largest is the latest version."""
-    grouped: dict[int, list] = {}
-    for version in Regulation.objects.exclude(work=None).only(
-        "pk", "work", "promulgated_on", "effective_on"
-    ):
-        grouped.setdefault(version.work_id, []).append((_version_order(version), version.pk))
-    return grouped
-
-
 # ---------------------------------------------------------------- editors
 
 
 @transaction.atomic
 def works_merge(*, works: list[Work]) -> Work:
-    """One work of these works' versions (an editor saw they are one regulation)."""
+    """One work of these works' versions (an editor saw they are one regulation); later
+    versions under the merged works' keys join it too."""
     if len(works) < 2:
         raise ApplicationError("请至少选择两个法规进行合并。")
     target, *others = sorted(works, key=lambda w: w.pk)
-    Regulation.objects.filter(work__in=others).update(work=target, updated_at=timezone.now())
+    keys = [target.merged_keys, *(f"{o.key}\n{o.merged_keys}" for o in others)]
     for other in others:
+        for version in other.versions.all():
+            version.work = target
+            version.save(update_fields=["work", "updated_at"])  # reindexed: its group moved
         other.delete()
+    target.merged_keys = "\n".join(k for k in "\n".join(keys).splitlines() if k)
     target.grouped_by_editor = True
-    target.save(update_fields=["grouped_by_editor"])
+    target.save(update_fields=["merged_keys", "grouped_by_editor"])
     work_refresh(work=target)
     return target
 

@@ -7,6 +7,7 @@ from urllib.parse import quote, urlencode
 
 import feedparser
 import pytest
+from django.test import Client
 from django.urls import include, path, reverse
 from django.utils import timezone
 
@@ -231,7 +232,6 @@ def test_search_feed_filters(client):
 @pytest.mark.parametrize(
     "params",
     [
-        {"q": "电子商务", "page": "1000"},  # past the last page
         {"q": "电子商务", "page": "0"},
         {"q": "电子商务", "page": "x"},
         {"q": "电子商务", "level": "不存在"},
@@ -245,3 +245,12 @@ def test_search_feed_bad_parameters_are_400_plain_text(client, params):
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     text = response.content.decode()
     assert text and "<" not in text
+
+
+@pytest.mark.django_db
+def test_search_feed_is_always_the_newest_hits_whatever_the_page():
+    first = ids(parse(Client().get("/search/feed/", {"q": "电子商务"})))
+    assert (
+        first
+        and ids(parse(Client().get("/search/feed/", {"q": "电子商务", "page": "1000"}))) == first
+    )

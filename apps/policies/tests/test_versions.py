@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from apps.policies.models import Regulation, Work
+from apps.policies.services.clauses import clause_create
 from apps.policies.services.regulations import regulation_create
 from apps.policies.services.versions import (
     regulation_split,
@@ -254,3 +255,57 @@ def test_refresh_versions_command_moves_statuses_with_the_calendar():
     assert (old.status, new.status) == ("已被修改", "现行有效") and old.work_id == new.work_id
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("refresh_versions", "--today", "2024-13-01")
+
+
+@pytest.mark.django_db
+def test_statuses_of_records_not_yet_in_a_work_are_not_guessed():
+    old, new = _versions()
+    Regulation.objects.filter(pk__in=[old.pk, new.pk]).update(work=None, superseded=False)
+    regulation_statuses_refresh()  # groups them first, as after an upgrade
+    old, new = _versions()
+    assert old.work_id == new.work_id and (old.status, new.status) == ("已被修改", "现行有效")
+
+
+@pytest.mark.django_db
+def test_a_merged_work_takes_later_versions_under_either_title():
+    first = regulation_create(
+        title="测试甲条例", level="地方性法规", promulgated_on=date(2001, 1, 1)
+    )
+    second = regulation_create(
+        title="测试乙条例", level="地方性法规", promulgated_on=date(2011, 1, 1)
+    )
+    merged = works_merge(works=[first.work, second.work])
+    later = regulation_create(
+        title="测试乙条例", level="地方性法规", promulgated_on=date(2021, 1, 1)
+    )
+    assert later.work == merged and merged.versions.count() == 3
+    statuses = [v.status for v in sorted(merged.versions.all(), key=lambda v: v.version_order)]
+    assert statuses == ["已被修改", "已被修改", "现行有效"]
+
+
+@pytest.mark.django_db
+def test_a_clause_added_through_the_services_joins_its_lineage():
+    old, new = _versions()
+    fees = old.clauses.get(number=26)  # removed in 2024: no partner
+    assert not new.clauses.filter(lineage=fees.pk).exists()
+    added = clause_create(regulation=new, number=58, text=fees.text)
+    assert added.lineage == fees.pk
+
+
+@pytest.mark.django_db
+def test_an_entered_repeal_date_bounds_the_last_version(api):
+    old, new = _versions()
+    new.repealed, new.expires_on = True, date(2030, 1, 1)
+    new.save()
+    work_refresh(work=new.work, today=date(2029, 12, 31))
+    assert Regulation.objects.get(pk=new.pk).expires_on == date(2030, 1, 1)
+    assert Regulation.objects.get(pk=new.pk).status == "现行有效"
+    assert api.get(_api(OLD) + "?as_of=2029-12-31").json()["slug"] == NEW
+    assert api.get(_api(OLD) + "?as_of=2030-01-01").status_code == 404
+
+
+@pytest.mark.django_db
+def test_timeline_compare_links_put_the_older_version_first(client):
+    for slug in (OLD, NEW):
+        page = client.get(_url(slug)).content.decode()
+        assert _url(OLD, f"compare/{quote(NEW)}/") in page
