@@ -150,10 +150,10 @@ def align_clauses(old: list[tuple[str, str]], new: list[tuple[str, str]]) -> lis
 
     Identical texts are paired first wherever they stand (same, or moved when the label
     differs); the rest are paired most similar first (cosine of TF-IDF weighted character
-    bigrams; a weak likeness counts only at the same relative place, where it also breaks ties), one partner each, so a
-    restructured law's clauses find theirs wherever they moved (changed). What finds no
-    partner is removed or added. Pairs come in the new version's order, each removed clause
-    after the clause that preceded it in the old version.
+    bigrams; a weak likeness counts only at the same relative place, where it also breaks
+    ties), one partner each, so a restructured law's clauses find theirs wherever they moved
+    (changed). What finds no partner is removed or added. Pairs come in the new version's
+    order, each removed clause after the clause that preceded it in the old version.
     """
     partner: dict[int, int] = {}
     by_text: dict[str, list[int]] = {}
