@@ -45,7 +45,7 @@ demo: install
 	$(MAKE) serve
 
 serve:
-	$(VENV)/bin/gunicorn config.wsgi --preload --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+	$(VENV)/bin/gunicorn config.wsgi -c config/gunicorn.py --preload --bind $(HOST):$(PORT) --workers 2 --access-logfile -
 
 test: install browser
 	$(PY) -m pytest

@@ -66,7 +66,8 @@ def start_gunicorn(
         "API_USER_THROTTLE": "100000000/min",
         **env,
     }
-    command = [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "--preload"]
+    command = [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "-c", "config/gunicorn.py"]
+    command += ["--preload"]
     command += ["--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--log-level", "warning"]
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=ROOT, env=environment, start_new_session=True)

@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("apps.policies.urls")),
 ]
 
+handler400 = "config.views.bad_request"
 handler500 = "config.views.server_error"

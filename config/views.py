@@ -30,3 +30,14 @@ def server_error(request):
     if unreachable:
         response["Retry-After"] = "5"
     return response
+
+
+BAD_REQUEST = "请求无法处理：参数过多或格式有误。"
+
+
+def bad_request(request, exception):
+    """400 for requests Django refuses before any view (too many parameters, a bad host):
+    the API's JSON error shape under /api/, a short page elsewhere."""
+    if request.path.startswith("/api/"):
+        return json_error("bad_request", BAD_REQUEST, status=400)
+    return HttpResponse(render_to_string("400.html", {"message": BAD_REQUEST}), status=400)

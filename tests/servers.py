@@ -51,7 +51,15 @@ def gunicorn(env: dict[str, str], workdir: Path, *, workers: int = 1, threads: i
     log_path = workdir / f"gunicorn-{port}.log"
     with log_path.open("wb") as log:
         server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "config.wsgi", "--preload"]
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "config.wsgi",
+                "-c",
+                "config/gunicorn.py",
+                "--preload",
+            ]
             + ["--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads)],
             cwd=ROOT,
             env=env,

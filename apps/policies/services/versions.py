@@ -42,7 +42,8 @@ def _works_of(regulations: Iterable[Regulation]) -> set[int]:
             )[:300]
             work = _work_keyed(key) or Work.objects.create(key=key, title=regulation.title)
             regulation.work = work
-            Regulation.objects.filter(pk=regulation.pk).update(work=work)
+            # Its index documents carry the work: the change stamp moves for the reconciliation.
+            Regulation.objects.filter(pk=regulation.pk).update(work=work, updated_at=timezone.now())
         touched.add(regulation.work_id)
     return touched
 
