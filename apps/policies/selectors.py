@@ -11,6 +11,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from apps.documents.models import Article, Publication
 from lawtext.numerals import ascii_int, cn_to_int, int_to_cn, parse_clause_number
+from lawtext.shortnames import full_name_for
 from lawtext.versions import CHANGED, align_clauses, char_diff
 
 from .models import (
@@ -63,9 +64,10 @@ def regulation_list(*, filters: dict, sort: str = "date") -> QuerySet[Regulation
     has_full_text."""
     queryset = regulation_queryset()
     if q := filters.get("q"):
-        queryset = queryset.filter(
-            Q(title__icontains=q) | Q(short_title__icontains=q) | Q(doc_number__icontains=q)
-        )
+        named = Q(title__icontains=q) | Q(short_title__icontains=q) | Q(doc_number__icontains=q)
+        if full_name := full_name_for(q):  # 电商法 → 电子商务法
+            named |= Q(short_title=full_name)
+        queryset = queryset.filter(named)
     if level := filters.get("level"):
         queryset = queryset.filter(level=level)
     if issuer := filters.get("issuer"):

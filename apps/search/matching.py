@@ -209,7 +209,7 @@ def _article_docs(gen: Generation, parsed: ParsedQuery) -> np.ndarray:
     docs = docs[suffixes.codes_of(docs) == suffixes.code_of.get(ref.suffix or NO_SUFFIX, -2)]
     if ref.name:
         regulations = facet_table(gen, "regulation")
-        named = _regulations_named(gen, ref.name.strip("《》"))
+        named = _regulations_named(gen, ref.title)
         docs = docs[np.isin(regulations.codes_of(docs), named)]
     return np.unique(docs[live_mask(gen)[docs]])
 

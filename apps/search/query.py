@@ -17,6 +17,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from lawtext.numerals import CN_NUMERAL_CHARS, ascii_int, cn_to_int, int_to_cn
+from lawtext.shortnames import full_name_for
 
 MAX_QUERY_CHARS = 200
 _N = f"[{CN_NUMERAL_CHARS}]"
@@ -39,6 +40,8 @@ class Term:
         if self.exact:
             return (self.text,)
         variants = [self.text]
+        if full_name := full_name_for(self.text):  # 个保法 → 个人信息保护法
+            variants.append(full_name)
         for match in _ARTICLE_RE.finditer(self.text):
             raw = match["num"]
             number = ascii_int(raw, max_digits=6) if raw.isascii() else cn_to_int(raw)
@@ -53,7 +56,12 @@ class Term:
 class ArticleRef:
     number: int
     suffix: str = ""
-    name: str = ""  # regulation name as typed (电子商务法), "" for any regulation
+    name: str = ""  # regulation name as typed (电子商务法, 电商法), "" for any regulation
+
+    @property
+    def title(self) -> str:
+        """The name to look titles up by: a customary short name read as its title."""
+        return full_name_for(self.name) or self.name.strip("《》")
 
 
 @dataclass
@@ -147,6 +155,8 @@ def parse_query(raw: str) -> ParsedQuery:
     if not text:
         return query
     query.article = _article_ref(text)
+    if query.article and query.article.title != query.article.name.strip("《》"):
+        query.notices.append(f"「{query.article.name}」按《{query.article.title}》检索。")
     pending_or = False
     for kind, value in _tokens(text):
         if kind == "or":
@@ -158,6 +168,9 @@ def parse_query(raw: str) -> ParsedQuery:
             if not value:
                 continue
         terms = [Term(value, exact=True)] if exact else _plain_terms(value)
+        for term in terms:
+            if not term.exact and (full_name := full_name_for(term.text)):
+                query.notices.append(f"「{term.text}」同时按《{full_name}》检索。")
         if kind.startswith("not"):
             query.must_not.extend(terms)
             continue

@@ -185,3 +185,30 @@ def test_pages_of_a_large_result_neither_overlap_nor_skip(sort):
             for hit in search_documents(query="应当", page=page, page_size=20, sort=sort).results
         ]
     assert len(seen) == len(set(seen)) == whole.count
+
+
+@pytest.mark.parametrize(
+    "query, title, label",
+    [
+        ("电商法第38条", "中华人民共和国电子商务法", "第三十八条"),
+        ("网安法第二十一条", "中华人民共和国网络安全法", "第二十一条"),
+        ("《消法》第24条", "中华人民共和国消费者权益保护法", "第二十四条"),
+        ("个保法 第十三条", "中华人民共和国个人信息保护法", "第十三条"),
+    ],
+)
+def test_customary_short_names_find_the_clause(query, title, label):
+    page = search_documents(query=query)
+    first = page.results[0]
+    assert (first.regulation.title, first.clause.label) == (title, label)
+    assert any("按《" in notice for notice in page.notices)
+
+
+def test_a_short_name_alone_finds_its_regulation():
+    page = search_documents(query="数安法", filters={"type": "regulation"})
+    assert page.results[0].regulation.title == "中华人民共和国数据安全法"
+    assert "「数安法」同时按《数据安全法》检索。" in page.notices
+
+
+def test_regulation_list_title_filter_reads_short_names(client):
+    page = client.get("/regulations/", {"q": "电商法"}).content.decode()
+    assert "中华人民共和国电子商务法" in page
