@@ -183,7 +183,8 @@ def _hits(gen: Generation, parsed: ParsedQuery) -> Hits:
     """Every document the query matches, with its BM25 score over exact occurrences.
 
     Terms of a group are alternatives, groups are all required; an article reference adds
-    its clause (first, by its boost) to what the words match, or is the whole query.
+    its clause (first, by its boost) to what the words match, or is the whole query; the
+    negated terms are taken out (of everything, when nothing else is asked).
     """
     view = exact_view(gen)
     hits = None
@@ -195,6 +196,9 @@ def _hits(gen: Generation, parsed: ParsedQuery) -> Hits:
         article = Hits(docnums, np.full(len(docnums), ARTICLE_BOOST))
         hits = article if hits is None else Hits.union([article, hits])
     if parsed.must_not:
+        if hits is None:  # a pure negation: everything except it
+            everything = live_docs(gen)
+            hits = Hits(everything, np.zeros(len(everything)))
         hits = hits.without(
             Hits.union([view.hits(v) for t in parsed.must_not for v in t.variants()])
         )

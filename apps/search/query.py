@@ -26,6 +26,9 @@ _ARTICLE_RE = re.compile(rf"[第笫]\s*(?P<num>\d+|{_N}+)\s*条(?P<suffix>之{_N
 _TITLE_WITH_ARTICLE_RE = re.compile(
     rf"《?(?P<name>[\u4e00-\u9fff（）()]{{2,60}}?)》?\s*[第笫]\s*(?P<num>\d+|{_N}+)\s*条(?P<suffix>之{_N}+)?$"
 )
+_QUOTED_RE = re.compile(
+    "|".join(f"{re.escape(o)}[^{re.escape(c)}]*(?:{re.escape(c)}|$)" for o, c in _QUOTES.items())
+)
 # Characters that are syntax elsewhere but mean nothing here: searched as text or dropped.
 _NOISE = re.compile(r"[\\^~*?:(){}\[\]<>!+&]")
 
@@ -73,7 +76,8 @@ class ParsedQuery:
 
     @property
     def is_empty(self) -> bool:
-        return not self.must and self.article is None
+        """Nothing to search for (a pure negation, -罚款, is everything except it)."""
+        return not self.must and self.article is None and not self.must_not
 
     @property
     def terms(self) -> list[str]:
@@ -194,8 +198,9 @@ _OPERATORS = {"OR", "AND", "NOT"}
 
 
 def _article_ref(text: str) -> ArticleRef | None:
-    """电子商务法第38条, 电子商务法 第三十八条, 第38条 → the clause they name."""
-    compact = re.sub(r"\s+", "", text.replace('"', ""))
+    """电子商务法第38条, 电子商务法 第三十八条, 第38条 → the clause they name; quoted text is
+    literal ("第三十八条" finds those words, wherever they stand)."""
+    compact = re.sub(r"\s+", "", _QUOTED_RE.sub(" ", text))
     match = _TITLE_WITH_ARTICLE_RE.search(compact)
     name = ""
     if match:

@@ -30,6 +30,9 @@ FACETS = {
 FILTER_FIELDS = FACETS | {"regulation": "regulation", "publication": "publication"}
 SORTS = {"relevance": None, "date": ["-date"], "date_asc": ["date"]}
 FACET_LIMIT = 30
+NOTHING_TO_SEARCH = (
+    "检索词中没有可检索的文字（只有 OR、括号或标点）。请输入要检索的词；检索框留空可浏览全部内容。"
+)
 
 
 class SearchError(ValueError):
@@ -117,7 +120,11 @@ def search_documents(
     narrow = {f'{FILTER_FIELDS[name]}:"{_escape(value)}"' for name, value in filters.items()}
     start = (page - 1) * page_size
     if parsed.is_empty and query.strip():
-        parsed.notices.append("检索词中没有可检索的文字，以下显示全部内容。")
+        # OR, ((, punctuation alone: nothing to look for is said, not answered with everything.
+        parsed.notices.append(NOTHING_TO_SEARCH)
+        return SearchPage(
+            query, 0, page, page_size, [], {name: [] for name in FACETS}, parsed.notices, filters
+        )
     raw = backend.search(
         parsed.to_query_string() or "*",
         start_offset=start,

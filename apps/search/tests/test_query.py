@@ -124,3 +124,15 @@ def test_cutting_run_by_run_gives_what_jieba_gives(text):
     from apps.search.analysis import _cut, jieba_tokenizer
 
     assert list(_cut(text)) == list(jieba_tokenizer().cut(text, HMM=False))
+
+
+def test_quoted_article_numbers_are_literal_text():
+    assert parse_query("第三十八条").article is not None
+    quoted = parse_query('"第三十八条"')
+    assert quoted.article is None and quoted.must == [[Term("第三十八条", exact=True)]]
+    assert parse_query('电子商务法 "第三十八条"').article is None
+
+
+def test_a_pure_negation_is_a_query():
+    query = parse_query("-罚款")
+    assert not query.is_empty and query.must_not == [Term("罚款")]

@@ -212,3 +212,23 @@ def test_a_short_name_alone_finds_its_regulation():
 def test_regulation_list_title_filter_reads_short_names(client):
     page = client.get("/regulations/", {"q": "电商法"}).content.decode()
     assert "中华人民共和国电子商务法" in page
+
+
+def test_a_pure_negation_is_everything_except_it():
+    page = search_documents(query="-罚款", filters={"type": "clause"}, versions="all")
+    assert page.count == Clause.objects.exclude(text__contains="罚款").count() > 0
+    assert not page.notices
+    assert all("罚款" not in hit.clause.text for hit in page.results)
+
+
+@pytest.mark.parametrize("query", ["OR", "((", "- |"])
+def test_nothing_to_search_is_said_not_answered_with_everything(query):
+    page = search_documents(query=query)
+    assert page.count == 0 and page.results == []
+    assert "没有可检索的文字" in page.notices[-1]
+    assert search_documents(query="").count > 0  # an empty query still browses everything
+
+
+def test_quoted_article_number_finds_the_words_not_the_clause():
+    page = search_documents(query='"第三十八条"', filters={"type": "clause"}, page_size=100)
+    assert page.count and all("第三十八条" in hit.clause.text for hit in page.results)
