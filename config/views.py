@@ -3,8 +3,9 @@
 import sys
 
 from django.db import DatabaseError, InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotFound
 from django.template.loader import render_to_string
+from django.urls import Resolver404
 
 from apps.core.exceptions import json_error
 
@@ -41,3 +42,11 @@ def bad_request(request, exception):
     if request.path.startswith("/api/"):
         return json_error("bad_request", BAD_REQUEST, status=400)
     return HttpResponse(render_to_string("400.html", {"message": BAD_REQUEST}), status=400)
+
+
+def page_not_found(request, exception):
+    """404 with the view's own message (没有这部法规。), never the URL resolver's internals."""
+    message = "" if isinstance(exception, Resolver404) else str(exception)
+    if request.path.startswith("/api/"):
+        return json_error("not_found", message or f"没有这个接口：{request.path}", status=404)
+    return HttpResponseNotFound(render_to_string("404.html", {"message": message}, request))

@@ -255,6 +255,29 @@ def clause_get(*, regulation: Regulation, key: str) -> Clause:
     raise ClauseNotFound(regulation, key, [c for c in (before, after) if c])
 
 
+def article_missing_message(*, title: str, number: int, suffix: str = "") -> str | None:
+    """What to tell a person who asked for a clause a regulation does not have (电子商务法第999条:
+    本法共八十九条), or None when it has it or no regulation has this title."""
+    versions = [
+        v
+        for v in Regulation.objects.filter(
+            Q(short_title=title) | Q(title=title), has_full_text=True
+        )
+        if v.status in (Status.IN_FORCE, Status.NOT_YET_EFFECTIVE) or v.work_id is None
+    ]
+    if (
+        not versions
+        or Clause.objects.filter(regulation__in=versions, number=number, suffix=suffix).exists()
+    ):
+        return None
+    regulation = versions[0]
+    last = regulation.clauses.order_by("-number").values_list("number", flat=True).first()
+    wanted = f"第{int_to_cn(number)}条{suffix}"
+    if last is None:
+        return f"《{regulation.title}》没有条文全文，无法找到{wanted}。"
+    return f"《{regulation.title}》共{int_to_cn(last)}条，没有{wanted}。"
+
+
 def clause_find(*, regulation_slug: str, key: str) -> Clause | None:
     """The clause numbered `key` (38, 第38条, 三十八 …) in the regulation with this slug."""
     wanted = clause_number_from_key(key)

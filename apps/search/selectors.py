@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -11,7 +12,7 @@ from haystack import connections
 
 from apps.documents.models import Article
 from apps.policies.models import Clause, Regulation
-from apps.policies.selectors import issuer_canonical_name
+from apps.policies.selectors import article_missing_message, issuer_canonical_name
 
 from .highlight import highlight
 from .matching import VersionScope
@@ -30,6 +31,7 @@ FACETS = {
 FILTER_FIELDS = FACETS | {"regulation": "regulation", "publication": "publication"}
 SORTS = {"relevance": None, "date": ["-date"], "date_asc": ["date"]}
 FACET_LIMIT = 30
+_ARTICLE_TEXT = re.compile(r"[第笫].+条")
 NOTHING_TO_SEARCH = (
     "检索词中没有可检索的文字（只有 OR、括号或标点）。请输入要检索的词；检索框留空可浏览全部内容。"
 )
@@ -137,6 +139,12 @@ def search_documents(
         ),
     )
     count = raw["hits"]
+    if parsed.article and parsed.article.name and not query_has_words(parsed):
+        missing = article_missing_message(
+            title=parsed.article.title, number=parsed.article.number, suffix=parsed.article.suffix
+        )
+        if missing:
+            parsed.notices.append(missing)
     if count and start >= count:
         raise SearchError(f"第 {page} 页超出范围：共 {math.ceil(count / page_size)} 页。")
     terms = parsed.terms
@@ -157,6 +165,11 @@ def search_documents(
         notices=parsed.notices,
         filters=filters,
     )
+
+
+def query_has_words(parsed) -> bool:
+    """Words beside the article reference itself (电子商务法第38条 is one word)."""
+    return any(not _ARTICLE_TEXT.search(t.text) for group in parsed.must for t in group)
 
 
 def _hydrate(results, terms: list[str]) -> list[SearchHit]:

@@ -106,3 +106,29 @@ def test_regulation_list_keeps_the_header_search_box_empty(client):
     html = client.get("/regulations/?level=" + quote("法律")).content.decode()
     assert "QueryDict" not in html
     assert 'name="q" value=""' in html
+
+
+@pytest.mark.django_db
+def test_not_found_pages_say_what_is_missing_in_chinese_not_the_resolver(client):
+    unknown = client.get("/没有这个页面/")
+    text = unknown.content.decode()
+    assert unknown.status_code == 404 and "您要找的页面不存在" in text
+    assert "Resolver404" not in text and "tried" not in text
+    missing = client.get("/regulations/没有这部法规/")
+    assert missing.status_code == 404 and "没有这部法规。" in missing.content.decode()
+    api = client.get("/api/v1/没有这个接口/")
+    assert api.status_code == 404 and api.json()["error"]["code"] == "not_found"
+
+
+@pytest.mark.django_db
+def test_regulation_list_without_a_match_says_so_and_offers_a_way_back(client):
+    page = client.get("/regulations/", {"q": "完全不存在的法规名称"})
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "共 0 部" in text and "没有符合条件的法规" in text and "清除全部筛选" in text
+
+
+@pytest.mark.django_db
+def test_search_box_placeholder_is_whole(client):
+    html = client.get("/search/", {"q": "平台"}).content.decode()
+    assert 'placeholder="关键词、“精确短语”、A OR B、-排除词、电子商务法第38条"' in html

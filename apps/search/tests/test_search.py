@@ -232,3 +232,19 @@ def test_nothing_to_search_is_said_not_answered_with_everything(query):
 def test_quoted_article_number_finds_the_words_not_the_clause():
     page = search_documents(query='"第三十八条"', filters={"type": "clause"}, page_size=100)
     assert page.count and all("第三十八条" in hit.clause.text for hit in page.results)
+
+
+@pytest.mark.parametrize(
+    "query, notice",
+    [
+        ("电子商务法第999条", "《中华人民共和国电子商务法》共八十九条，没有第九百九十九条。"),
+        ("电商法第90条", "《中华人民共和国电子商务法》共八十九条，没有第九十条。"),
+    ],
+)
+def test_an_article_past_the_end_of_a_law_is_explained(query, notice):
+    page = search_documents(query=query)
+    assert page.count == 0 and notice in page.notices
+
+
+def test_an_existing_article_has_no_such_notice():
+    assert not any("没有第" in n for n in search_documents(query="电子商务法第89条").notices)
