@@ -245,3 +245,21 @@ def test_compare_page_side_by_side(page):
     visible = page.locator(".compare-row:not(.compare-head):visible").count()
     same = page.locator(".compare-row.change-same").count()
     assert visible == rows - same
+
+
+def test_search_facet_values_add_up(page):
+    page.goto("/search/?q=" + quote("规定"))
+    facet = page.locator("a[data-facet=level]")
+    counts = {}
+    for name in ("法律", "行政法规"):
+        link = facet.filter(has_text=name).first
+        counts[name] = int(link.locator("xpath=following-sibling::span").inner_text())
+    facet.filter(has_text="法律").first.click()
+    page.wait_for_load_state()
+    page.locator("a[data-facet=level]", has_text="行政法规").first.click()
+    page.wait_for_load_state()
+    total = int(page.locator(".result-count").inner_text().split("共 ")[1].split(" ")[0])
+    assert total == counts["法律"] + counts["行政法规"]
+    assert page.locator("a.chip", has_text="效力级别").count() == 2
+    assert page.locator("a[data-facet=level][aria-current=true]").count() == 2
+    shot(page, "search-two-levels")

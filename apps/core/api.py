@@ -17,7 +17,9 @@ from .forms import form_errors
 def reject_empty(request, *, allowed: tuple[str, ...] = ()) -> None:
     """An empty value ('?status=') is an error, except for free-text parameters."""
     empty = [
-        name for name, value in request.query_params.items() if value == "" and name not in allowed
+        name
+        for name, values in request.query_params.lists()
+        if "" in values and name not in allowed
     ]
     if empty:
         raise ApiError("参数不能为空：" + "、".join(empty), fields={n: ["不能为空"] for n in empty})

@@ -6,6 +6,28 @@ from django import forms
 from django.http import HttpRequest
 
 
+class ManyValuesField(forms.Field):
+    """Every value of a repeated parameter (?issuer=国务院&issuer=商务部), each cleaned by `field`:
+    a filter keeps what matches any of them. Cleans to a list without repeats ([] when absent)."""
+
+    widget = forms.MultipleHiddenInput  # reads every value, not the last
+
+    def __init__(self, field: forms.Field, *, max_values: int = 20, **kwargs):
+        super().__init__(required=False, **kwargs)
+        self.field, self.max_values = field, max_values
+
+    def clean(self, value) -> list:
+        values = [v for v in (value or []) if v not in ("", None)]
+        if len(values) > self.max_values:
+            raise forms.ValidationError(f"同一筛选条件最多 {self.max_values} 个取值。")
+        cleaned = []
+        for item in values:
+            item = self.field.clean(item)
+            if item not in cleaned:
+                cleaned.append(item)
+        return cleaned
+
+
 def form_errors(form: forms.Form) -> dict[str, list[str]]:
     """Each invalid field with its messages, as the page and the API show them."""
     return {field: [str(e) for e in errors] for field, errors in form.errors.items()}
@@ -19,12 +41,17 @@ def filter_chips(
     `shown` maps a field's values to what its chip says instead ({"type": {"clause": "条文"}}).
     """
     chips = []
-    for name, value in filters.items():
-        remaining = request.GET.copy()
-        remaining.pop(name, None)
-        remaining.pop("page", None)
-        text = (shown or {}).get(name, {}).get(value, value)
-        chips.append(
-            {"label": f"{form.fields[name].label}：{text}", "url": f"?{remaining.urlencode()}"}
-        )
+    for name, chosen in filters.items():
+        several = isinstance(chosen, list)
+        for value in chosen if several else [chosen]:
+            remaining = request.GET.copy()
+            remaining.pop("page", None)
+            if several:  # only this value goes
+                remaining.setlist(name, [v for v in remaining.getlist(name) if v != str(value)])
+            else:
+                remaining.pop(name, None)
+            text = (shown or {}).get(name, {}).get(value, value)
+            chips.append(
+                {"label": f"{form.fields[name].label}：{text}", "url": f"?{remaining.urlencode()}"}
+            )
     return chips

@@ -48,4 +48,19 @@ def str_param(name: str, max_length: int, description: str = "") -> OpenApiParam
     )
 
 
+def many_param(
+    name: str, item: dict, description: str = "", max_items: int = 20
+) -> OpenApiParameter:
+    """A query parameter that may repeat (?issuer=A&issuer=B): any of its values matches."""
+    return OpenApiParameter(
+        name,
+        {"type": "array", "items": {"minLength": 1, **item}, "maxItems": max_items},
+        style="form",
+        explode=True,
+        description=(
+            description + "；可重复，任一取值即可" if description else "可重复，任一取值即可"
+        ),
+    )
+
+
 PAGE_PARAMS = [int_param("page", 1, 100_000, "页码"), int_param("page_size", 1, 100, "每页条数")]

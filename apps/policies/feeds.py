@@ -317,13 +317,16 @@ class SearchResultsFeed(Feed):
             status = next(s for kind, s in self.errors.items() if isinstance(error, kind))
             raise FeedRequestError(str(error) or "检索失败。", status) from error
         labels = []
-        for name, value in page.filters.items():
+        for name, chosen in page.filters.items():
             field = form.fields.get(name)
-            shown = dict(getattr(field, "choices", ()) or ()).get(value, value)
+            choices = dict(getattr(getattr(field, "field", field), "choices", ()) or ())
+            values = chosen if isinstance(chosen, list) else [chosen]
+            shown = "、".join(str(choices.get(v, v)) for v in values)
             labels.append(f"{field.label if field else name}：{shown}")
         params = sorted(
             (name, value)
-            for name, value in request.GET.items()
+            for name, values in request.GET.lists()
+            for value in values
             if value and name in form.fields and name not in _PAGING
         )
         return SearchFeedQuery(

@@ -6,7 +6,7 @@ from rest_framework.views import APIView
 
 from apps.core.api import raise_for_form, reject_empty
 from apps.core.exceptions import ApiError
-from apps.core.schema import ERROR, READ_ERRORS, int_param, str_param
+from apps.core.schema import ERROR, READ_ERRORS, int_param, many_param
 from apps.policies.models import Level, Status
 
 from .forms import MAX_PAGE, MAX_PAGE_SIZE, SearchForm
@@ -84,13 +84,13 @@ class SearchView(APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter("q", str, description="检索词（语法同检索页）；为空时返回全部"),
-            OpenApiParameter("type", str, enum=list(TYPE_LABELS)),
-            str_param("issuer", 100, "制定机关全称或简称"),
-            str_param("province", 20, "省（自治区、直辖市）"),
-            str_param("city", 20, "市"),
-            OpenApiParameter("level", str, enum=[c[0] for c in Level.choices]),
-            OpenApiParameter("status", str, enum=[c[0] for c in Status.choices]),
-            OpenApiParameter("year", str, pattern=r"^\d{4}$"),
+            many_param("type", {"type": "string", "enum": list(TYPE_LABELS)}, max_items=3),
+            many_param("issuer", {"type": "string", "maxLength": 100}, "制定机关全称或简称"),
+            many_param("province", {"type": "string", "maxLength": 20}, "省（自治区、直辖市）"),
+            many_param("city", {"type": "string", "maxLength": 20}, "市"),
+            many_param("level", {"type": "string", "enum": [c[0] for c in Level.choices]}),
+            many_param("status", {"type": "string", "enum": [c[0] for c in Status.choices]}),
+            many_param("year", {"type": "string", "pattern": r"^\d{4}$"}),
             OpenApiParameter("regulation", str, description="法规标识（slug），在该法规内检索"),
             OpenApiParameter("publication", str),
             OpenApiParameter("sort", str, enum=["relevance", "date", "date_asc"]),
@@ -109,9 +109,7 @@ class SearchView(APIView):
         responses={200: SearchResponseSerializer, 503: ERROR, **READ_ERRORS},
     )
     def get(self, request):
-        reject_empty(
-            request, allowed=("q", "issuer", "province", "city", "regulation", "publication")
-        )
+        reject_empty(request, allowed=("q", "regulation", "publication"))
         form = SearchForm(request.query_params)
         raise_for_form(form)
         try:

@@ -25,7 +25,8 @@ from .analysis import BigramAnalyzer, WordAnalyzer
 from .query import parse_query
 from .storage import IndexStore, stored_stamps
 
-_NARROW_RE = re.compile(r'^(?P<field>\w+):"(?P<value>(?:[^"\\]|\\.)*)"$')
+# field:"value", or several joined by " OR " (any of them).
+_NARROW_TERM_RE = re.compile(r'(?P<field>\w+):"(?P<value>(?:[^"\\]|\\.)*)"')
 
 
 class ChineseWhooshBackend(WhooshSearchBackend):
@@ -225,14 +226,15 @@ class ChineseWhooshBackend(WhooshSearchBackend):
 
 
 def _narrow_filter(narrow_queries, models) -> tuple[tuple[tuple[str, str], ...], ...]:
-    """Haystack's narrow queries and models as groups of (field, value): any term of a group,
-    every group."""
+    """Haystack's narrow queries (field:"value" [OR field:"value" …]) and models as groups of
+    (field, value): any term of a group, every group."""
     groups = []
     for narrow in narrow_queries or ():
-        match = _NARROW_RE.match(force_str(narrow))
-        if not match:
+        text = force_str(narrow)
+        terms = list(_NARROW_TERM_RE.finditer(text))
+        if not terms or " OR ".join(t[0] for t in terms) != text:
             raise ValueError(f"unsupported narrow query: {narrow!r}")
-        groups.append(((match["field"], match["value"].replace('\\"', '"')),))
+        groups.append(tuple((t["field"], t["value"].replace('\\"', '"')) for t in terms))
     if models:
         groups.append(tuple((DJANGO_CT, get_model_ct(m)) for m in models))
     return tuple(sorted(groups))

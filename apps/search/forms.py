@@ -2,6 +2,7 @@
 
 from django import forms
 
+from apps.core.forms import ManyValuesField
 from apps.policies.models import Level, Status
 
 from .search_indexes import TYPE_LABELS
@@ -13,23 +14,21 @@ MAX_PAGE_SIZE = 100
 
 class SearchForm(forms.Form):
     q = forms.CharField(required=False, strip=True, label="检索词")  # long input is truncated
-    type = forms.ChoiceField(
-        required=False, choices=[("", "全部")] + list(TYPE_LABELS.items()), label="类型"
+    # Facets: a parameter may repeat (?issuer=国务院&issuer=商务部): any of its values, and
+    # every facet.
+    type = ManyValuesField(
+        forms.ChoiceField(choices=list(TYPE_LABELS.items())), label="类型", max_values=3
     )
-    issuer = forms.CharField(required=False, max_length=100, label="制定机关")
-    province = forms.CharField(required=False, max_length=20, label="省（自治区、直辖市）")
-    city = forms.CharField(required=False, max_length=20, label="市")
-    level = forms.ChoiceField(
-        required=False, choices=[("", "全部")] + Level.choices, label="效力级别"
-    )
-    status = forms.ChoiceField(
-        required=False, choices=[("", "全部")] + Status.choices, label="时效性"
-    )
-    year = forms.RegexField(
-        required=False,
-        regex=r"^\d{4}$",
+    issuer = ManyValuesField(forms.CharField(max_length=100), label="制定机关")
+    province = ManyValuesField(forms.CharField(max_length=20), label="省（自治区、直辖市）")
+    city = ManyValuesField(forms.CharField(max_length=20), label="市")
+    level = ManyValuesField(forms.ChoiceField(choices=Level.choices), label="效力级别")
+    status = ManyValuesField(forms.ChoiceField(choices=Status.choices), label="时效性")
+    year = ManyValuesField(
+        forms.RegexField(
+            regex=r"^\d{4}$", error_messages={"invalid": "年份应为四位数字，例如 2018。"}
+        ),
         label="年份",
-        error_messages={"invalid": "年份应为四位数字，例如 2018。"},
     )
     regulation = forms.CharField(required=False, max_length=200, label="法规")
     publication = forms.CharField(required=False, max_length=300, label="出版物")
@@ -62,7 +61,8 @@ class SearchForm(forms.Form):
         "publication",
     )
 
-    def filters(self) -> dict[str, str]:
+    def filters(self) -> dict[str, str | list[str]]:
+        """The filters given: a list of values for a facet, one value for the others."""
         return {name: self.cleaned_data[name] for name in self.FILTERS if self.cleaned_data[name]}
 
     def search_kwargs(self) -> dict:

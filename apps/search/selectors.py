@@ -93,6 +93,10 @@ class SearchPage:
         return self.page > 1
 
 
+def _values(chosen) -> list:
+    return chosen if isinstance(chosen, list) else [chosen]
+
+
 def _escape(value: str) -> str:
     return value.replace("\\", "\\\\").replace('"', '\\"')
 
@@ -100,7 +104,7 @@ def _escape(value: str) -> str:
 def search_documents(
     *,
     query: str,
-    filters: dict[str, str] | None = None,
+    filters: dict[str, str | list[str]] | None = None,
     page: int = 1,
     page_size: int = 20,
     sort: str = "relevance",
@@ -116,10 +120,15 @@ def search_documents(
     """
     filters = {k: v for k, v in (filters or {}).items() if v}
     if "issuer" in filters:  # an alias (全国人大常委会) finds the body's canonical name
-        filters["issuer"] = issuer_canonical_name(filters["issuer"])
+        filters["issuer"] = [issuer_canonical_name(name) for name in _values(filters["issuer"])]
     parsed = parse_query(query)
     backend = connections["default"].get_backend()
-    narrow = {f'{FILTER_FIELDS[name]}:"{_escape(value)}"' for name, value in filters.items()}
+    # One narrow query per filter: any of its values (OR), every filter (AND).
+    narrow_of = {
+        name: " OR ".join(f'{FILTER_FIELDS[name]}:"{_escape(str(v))}"' for v in _values(values))
+        for name, values in filters.items()
+    }
+    narrow = set(narrow_of.values())
     start = (page - 1) * page_size
     if parsed.is_empty and query.strip():
         # OR, ((, punctuation alone: nothing to look for is said, not answered with everything.
@@ -127,17 +136,28 @@ def search_documents(
         return SearchPage(
             query, 0, page, page_size, [], {name: [] for name in FACETS}, parsed.notices, filters
         )
+    scope = VersionScope(collapse=versions != "all", as_of=as_of.toordinal() if as_of else None)
+    query_string = parsed.to_query_string() or "*"
     raw = backend.search(
-        parsed.to_query_string() or "*",
+        query_string,
         start_offset=start,
         end_offset=start + page_size,
         facets=list(FACETS.values()),
         narrow_queries=narrow,
         sort_by=SORTS.get(sort) or None,
-        version_scope=VersionScope(
-            collapse=versions != "all", as_of=as_of.toordinal() if as_of else None
-        ),
+        version_scope=scope,
     )
+    facet_fields = raw.get("facets", {}).get("fields", {})
+    for name in FACETS.keys() & filters.keys():
+        # A chosen facet counts its other values as if it were not chosen: they add to it.
+        others = backend.search(
+            query_string,
+            end_offset=1,
+            facets=[FACETS[name]],
+            narrow_queries=narrow - {narrow_of[name]},
+            version_scope=scope,
+        )
+        facet_fields[FACETS[name]] = others["facets"]["fields"][FACETS[name]]
     count = raw["hits"]
     if parsed.article and parsed.article.name and not query_has_words(parsed):
         missing = article_missing_message(
@@ -148,7 +168,6 @@ def search_documents(
     if count and start >= count:
         raise SearchError(f"第 {page} 页超出范围：共 {math.ceil(count / page_size)} 页。")
     terms = parsed.terms
-    facet_fields = raw.get("facets", {}).get("fields", {})
     facets = {
         name: [FacetValue(str(value), n) for value, n in facet_fields.get(field_, [])][:FACET_LIMIT]
         for name, field_ in FACETS.items()

@@ -39,3 +39,12 @@ def test_odd_clause_keys_and_huge_queries_do_not_fail(client):
     jump = client.get("/search/", {"q": "²-1", "regulation": "电子商务法-2018-08-31"})
     assert jump.status_code == 200
     assert client.get("/search/", {"q": "字" * 20000}).status_code == 200
+
+
+def test_facet_links_add_and_remove_values(client):
+    html = client.get("/search/", {"q": "规定", "level": "法律"}).content.decode()
+    assert "level=%E6%B3%95%E5%BE%8B&amp;level=" in html  # another level is added, not replacing
+    chosen = client.get("/search/", {"q": "规定", "level": ["法律", "行政法规"]})
+    text = chosen.content.decode()
+    assert text.count('aria-current="true"') >= 2 and "效力级别：法律" in text
+    assert "效力级别：行政法规" in text  # one chip per value
