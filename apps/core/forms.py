@@ -17,6 +17,8 @@ class ManyValuesField(forms.Field):
         self.field, self.max_values = field, max_values
 
     def clean(self, value) -> list:
+        if isinstance(value, str):  # one value, from a plain dict rather than a QueryDict
+            value = [value]
         values = [v for v in (value or []) if v not in ("", None)]
         if len(values) > self.max_values:
             raise forms.ValidationError(f"同一筛选条件最多 {self.max_values} 个取值。")

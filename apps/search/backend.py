@@ -206,7 +206,7 @@ class ChineseWhooshBackend(WhooshSearchBackend):
         scope = kwargs.get("version_scope", matching.ALL_VERSIONS)
 
         def read(gen):
-            limit = max(end_offset, 1)
+            limit = end_offset  # 0: the matches and facet counts only, nothing ranked
             found = matching.matches(gen, parsed, filters, sortedby, reverse, limit, scope)
             facet_counts = {field: found.facet_counts(gen, field) for field in facets or ()}
             page = matching.page(gen, found, start_offset, end_offset, result_class)

@@ -85,7 +85,8 @@ def matches(
 
 
 def _run(gen: Generation, parsed, filters, sortedby, reverse, limit, scope) -> Matches:
-    limit = max(limit, KEEP_RANKED)
+    counting = limit == 0  # only the matches and their facet counts are wanted: no ranking
+    limit = 0 if counting else max(limit, KEEP_RANKED)
     permitted, mask = allowed(gen, filters) if filters else (None, None)
     versions = None
     if parsed.is_empty:
@@ -101,6 +102,8 @@ def _run(gen: Generation, parsed, filters, sortedby, reverse, limit, scope) -> M
         if mask is not None:
             hits = hits.within(mask)
         hits, versions = _in_scope(gen, hits, scope)
+    if counting:
+        return Matches([], hits.docnums, complete=False, versions=versions)
     if sortedby:
         keys = _sort_keys(gen, sortedby)[hits.docnums]
         order = top_order(-keys if reverse else keys, hits.docnums, limit)
@@ -152,21 +155,38 @@ def _in_scope(gen: Generation, hits: Hits, scope: VersionScope) -> tuple[Hits, n
 def collapse_versions(gen: Generation, hits: Hits) -> tuple[Hits, np.ndarray]:
     """One hit per lineage: its version in force, else its latest, entering the ranking with
     the best score of its versions (the head is then re-ranked on its own words), and the
-    number of versions that matched."""
-    docnums, scores = hits.docnums, hits.scores
-    groups = _sort_keys(gen, "lineage")[docnums]
-    statuses = facet_table(gen, "status")
-    in_force = statuses.codes_of(docnums) == statuses.code_of.get(Status.IN_FORCE, -2)
-    dates = _sort_keys(gen, "date")[docnums]
-    order = np.lexsort((docnums, dates, in_force, groups))  # best version last in each group
-    grouped = groups[order]
-    starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
-    ends = np.r_[starts[1:], len(order)]
-    chosen = order[ends - 1]
-    best = np.maximum.reduceat(scores[order], starts)
-    by_docnum = np.argsort(docnums[chosen], kind="stable")
-    counts = (ends - starts)[by_docnum]
-    return Hits(docnums[chosen][by_docnum], best[by_docnum]), counts
+    number of versions that matched. Linear in the hits: the versions' order is the index's."""
+    rank, group_of, doc_at = _version_ranks(gen)
+    groups, ranks = group_of[hits.docnums], rank[hits.docnums]
+    best_rank = np.full(int(group_of.max()) + 1, -1, dtype=np.int64)
+    np.maximum.at(best_rank, groups, ranks)
+    best_score = np.full(len(best_rank), -np.inf)
+    np.maximum.at(best_score, groups, hits.scores)
+    present = np.flatnonzero(best_rank >= 0)
+    chosen = doc_at[best_rank[present]]
+    counts = np.bincount(groups, minlength=len(best_rank))[present]
+    by_docnum = np.argsort(chosen, kind="stable")
+    return Hits(chosen[by_docnum], best_score[present][by_docnum]), counts[by_docnum]
+
+
+def _version_ranks(gen: Generation) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per docnum, its rank among all documents ordered by (lineage, in force, date, docnum) —
+    the best version of a lineage ranks highest — and its lineage as a dense number; and the
+    docnum at each rank."""
+
+    def build():
+        count = gen.searcher.reader().doc_count_all()
+        everything = np.arange(count, dtype=np.int64)
+        lineages = _sort_keys(gen, "lineage")
+        statuses = facet_table(gen, "status")
+        in_force = statuses.codes_of(everything) == statuses.code_of.get(Status.IN_FORCE, -2)
+        order = np.lexsort((everything, _sort_keys(gen, "date"), in_force, lineages))
+        rank = np.empty(count, dtype=np.int64)
+        rank[order] = everything
+        group_of = np.unique(lineages, return_inverse=True)[1].astype(np.int64)
+        return rank, group_of, order
+
+    return gen.cached(("version-ranks",), build)
 
 
 def top_order(keys: np.ndarray, docnums: np.ndarray, limit: int) -> np.ndarray:

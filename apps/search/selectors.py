@@ -152,14 +152,14 @@ def search_documents(
         # A chosen facet counts its other values as if it were not chosen: they add to it.
         others = backend.search(
             query_string,
-            end_offset=1,
+            end_offset=0,  # counts only
             facets=[FACETS[name]],
             narrow_queries=narrow - {narrow_of[name]},
             version_scope=scope,
         )
         facet_fields[FACETS[name]] = others["facets"]["fields"][FACETS[name]]
     count = raw["hits"]
-    if parsed.article and parsed.article.name and not query_has_words(parsed):
+    if not count and parsed.article and parsed.article.name and not query_has_words(parsed):
         missing = article_missing_message(
             title=parsed.article.title, number=parsed.article.number, suffix=parsed.article.suffix
         )
