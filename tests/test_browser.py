@@ -114,7 +114,7 @@ def test_follow_a_citation_and_come_back(page):
 
 def test_copy_citation(page):
     page.goto(LAW + "clauses/38/")
-    page.get_by_role("button", name="复制引用").click()
+    page.get_by_role("button", name="复制引用", exact=True).click()
     page.locator(".copy-status", has_text="已复制").wait_for()
     assert (
         page.evaluate("navigator.clipboard.readText()") == "《中华人民共和国电子商务法》第三十八条"
@@ -222,7 +222,7 @@ def test_clause_in_other_versions_and_versioned_citation(page):
     switcher = page.locator(".clause-versions")
     assert "2018年修正 第二十四条" in switcher.inner_text()
     shot(page, "clause-versions")
-    page.get_by_role("button", name="复制引用").click()
+    page.get_by_role("button", name="复制引用", exact=True).click()
     page.locator(".copy-status", has_text="已复制").wait_for()
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied == "《中华人民共和国国境卫生检疫法》（2018年修正）第二十四条"
@@ -263,3 +263,20 @@ def test_search_facet_values_add_up(page):
     assert page.locator("a.chip", has_text="效力级别").count() == 2
     assert page.locator("a[data-facet=level][aria-current=true]").count() == 2
     shot(page, "search-two-levels")
+
+
+def test_jump_to_an_item_and_copy_a_paragraphs_citation(page):
+    page.goto(LAW)
+    page.get_by_label("跳转到条文").fill("第80条第1款第三项")
+    page.get_by_role("button", name="跳转").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/clauses/80/#k1x3")
+    item = page.locator("#k1x3")
+    assert item.inner_text().startswith("（三）")
+    assert item.evaluate("e => getComputedStyle(e).backgroundColor") != "rgba(0, 0, 0, 0)"
+    shot(page, "clause-item-target")
+    page.locator("#k2 .copy-inline").click()
+    page.locator(".copy-status", has_text="已复制").wait_for()
+    assert page.evaluate("navigator.clipboard.readText()") == (
+        "《中华人民共和国电子商务法》第八十条第二款"
+    )

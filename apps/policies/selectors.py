@@ -11,6 +11,14 @@ from django.utils.safestring import SafeString, mark_safe
 
 from apps.documents.models import Article, Publication
 from lawtext.numerals import ascii_int, cn_to_int, int_to_cn, parse_clause_number
+from lawtext.provisions import (
+    ProvisionRef,
+    anchor,
+    line_anchors,
+    paragraphs_of,
+    parse_provision_ref,
+    provision_label,
+)
 from lawtext.shortnames import full_name_for
 from lawtext.versions import CHANGED, align_clauses, char_diff
 
@@ -234,7 +242,10 @@ def regulation_clauses(*, regulation: Regulation, with_html: bool = False) -> li
 
 
 def clause_number_from_key(key: str) -> tuple[int, str] | None:
-    """'38', '10-1' (第十条之一), or anything parse_clause_number reads (第38条, 三十八 …)."""
+    """'38', '10-1' (第十条之一), anything parse_clause_number reads (第38条, 三十八 …), or the
+    clause of a 款/项 reference (第38条第2款, 38.2)."""
+    if ref := parse_provision_ref(key):
+        return ref.number, ref.suffix
     if "-" in key:
         number, _, ordinal = key.partition("-")
         number, ordinal = ascii_int(number, max_digits=6), ascii_int(ordinal, max_digits=2)
@@ -253,6 +264,61 @@ def clause_get(*, regulation: Regulation, key: str) -> Clause:
     before = regulation.clauses.filter(number__lt=number).order_by("-order").first()
     after = regulation.clauses.filter(number__gt=number).order_by("order").first()
     raise ClauseNotFound(regulation, key, [c for c in (before, after) if c])
+
+
+class ProvisionNotFound(Exception):
+    """The clause exists but not the 款 or 项 asked for."""
+
+    def __init__(self, clause: Clause, ref: ProvisionRef):
+        count = len(paragraphs_of(clause.text))
+        wanted = provision_label(ref.paragraph, ref.item)
+        if ref.item and ref.paragraph <= count:
+            items = len(paragraphs_of(clause.text)[ref.paragraph - 1].items)
+            has = (
+                f"{provision_label(ref.paragraph)}共{int_to_cn(items)}项"
+                if items
+                else (f"{provision_label(ref.paragraph)}没有分项")
+            )
+        else:
+            has = f"共{int_to_cn(count)}款"
+        super().__init__(f"{clause.label}{has}，没有{wanted}。")
+        self.clause, self.ref = clause, ref
+
+
+@dataclass
+class ProvisionLine:
+    """One line of a clause as its page shows it: a 款 or a 项, with its anchor and citation."""
+
+    html: SafeString
+    anchor: str
+    citation: str
+
+
+def provision_ref(*, key: str) -> ProvisionRef | None:
+    """The 款/项 a clause address names (第38条第2款, 38.2), or None for a whole clause."""
+    ref = parse_provision_ref(key)
+    return ref if ref and ref.paragraph else None
+
+
+def provision_check(*, clause: Clause, ref: ProvisionRef) -> str:
+    """The anchor of the 款/项 on the clause page; ProvisionNotFound when the clause lacks it."""
+    paragraphs = paragraphs_of(clause.text)
+    if ref.paragraph > len(paragraphs):
+        raise ProvisionNotFound(clause, ref)
+    if ref.item and ref.item not in [n for n, _ in paragraphs[ref.paragraph - 1].items]:
+        raise ProvisionNotFound(clause, ref)
+    return anchor(ref.paragraph, ref.item)
+
+
+def clause_lines(*, clause: Clause, citations: list[Citation]) -> list[ProvisionLine]:
+    """The clause's lines with citation links, each with its 款/项 anchor and its citation in
+    the customary form (《中华人民共和国电子商务法》第三十八条第二款)."""
+    lines = clause_paragraphs_html(clause=clause, citations=citations)
+    places = line_anchors(clause.text)
+    return [
+        ProvisionLine(html, anchor(*place), clause.citation_text + provision_label(*place))
+        for html, place in zip(lines, places, strict=True)
+    ]
 
 
 def article_missing_message(*, title: str, number: int, suffix: str = "") -> str | None:
@@ -348,7 +414,7 @@ def clause_paragraphs_html(*, clause: Clause, citations: list[Citation]) -> list
         )
         cursor = end
     pieces.append(escape(text[cursor:]))
-    return [mark_safe(p) for p in "".join(pieces).split("\n") if p]
+    return [mark_safe(p) for p in "".join(pieces).split("\n") if p.strip()]
 
 
 def issuer_list() -> QuerySet[IssuingBody]:

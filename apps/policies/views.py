@@ -167,6 +167,23 @@ def clause_detail(request, slug, number):
             )
             return _version_problem(request, version, message, status=404)
         return redirect(same.get_absolute_url())
+    if ref := selectors.provision_ref(key=number):  # 第38条第2款, 38.2 → the clause, at the 款
+        try:
+            fragment = selectors.provision_check(clause=clause, ref=ref)
+        except selectors.ProvisionNotFound as missing:
+            return render(
+                request,
+                "policies/clause_not_found.html",
+                {
+                    "regulation": regulation,
+                    "wanted": number,
+                    "message": str(missing),
+                    "nearest": [clause],
+                    "jump_form": ClauseJumpForm(initial={"n": number}),
+                },
+                status=404,
+            )
+        return redirect(f"{clause.get_absolute_url()}#{fragment}")
     if number != clause.key:  # 第38条, 三十八 … → the one address of the clause
         return redirect(clause.get_absolute_url())
     clause.regulation = regulation
@@ -179,7 +196,7 @@ def clause_detail(request, slug, number):
         {
             "regulation": regulation,
             "clause": clause,
-            "paragraphs": selectors.clause_paragraphs_html(clause=clause, citations=citations),
+            "lines": selectors.clause_lines(clause=clause, citations=citations),
             "citations": citations,
             "cited_by": selectors.clause_cited_by(clause=clause),
             "previous": previous,

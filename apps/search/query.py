@@ -26,6 +26,9 @@ _ARTICLE_RE = re.compile(rf"[第笫]\s*(?P<num>\d+|{_N}+)\s*条(?P<suffix>之{_N
 _TITLE_WITH_ARTICLE_RE = re.compile(
     rf"《?(?P<name>[\u4e00-\u9fff（）()]{{2,60}}?)》?\s*[第笫]\s*(?P<num>\d+|{_N}+)\s*条(?P<suffix>之{_N}+)?$"
 )
+_PROVISION_TAIL_RE = re.compile(
+    rf"(?<=条)(?:第(?P<paragraph>\d+|{_N}+)款)?(?:第[（(]?(?P<item>\d+|{_N}+)[）)]?项)?$"
+)
 _QUOTED_RE = re.compile(
     "|".join(f"{re.escape(o)}[^{re.escape(c)}]*(?:{re.escape(c)}|$)" for o, c in _QUOTES.items())
 )
@@ -60,6 +63,8 @@ class ArticleRef:
     number: int
     suffix: str = ""
     name: str = ""  # regulation name as typed (电子商务法, 电商法), "" for any regulation
+    paragraph: int | None = None  # 第2款 of the clause, when named
+    item: int | None = None  # its 第3项
 
     @property
     def title(self) -> str:
@@ -201,6 +206,15 @@ def _article_ref(text: str) -> ArticleRef | None:
     """电子商务法第38条, 电子商务法 第三十八条, 第38条 → the clause they name; quoted text is
     literal ("第三十八条" finds those words, wherever they stand)."""
     compact = re.sub(r"\s+", "", _QUOTED_RE.sub(" ", text))
+    provision = _PROVISION_TAIL_RE.search(compact)
+    paragraph = item = None
+    if provision and provision[0]:
+        paragraph = _small_number(provision["paragraph"])
+        item = _small_number(provision["item"])
+        if (provision["paragraph"] and not paragraph) or (provision["item"] and not item):
+            return None
+        paragraph = paragraph or (1 if item else None)  # 第38条第三项: the first 款's
+        compact = compact[: provision.start()]
     match = _TITLE_WITH_ARTICLE_RE.search(compact)
     name = ""
     if match:
@@ -213,4 +227,13 @@ def _article_ref(text: str) -> ArticleRef | None:
     number = ascii_int(raw, max_digits=6) if raw.isascii() else cn_to_int(raw)
     if not number or number > 100000:
         return None
-    return ArticleRef(number=number, suffix=match["suffix"] or "", name=name)
+    return ArticleRef(
+        number=number, suffix=match["suffix"] or "", name=name, paragraph=paragraph, item=item
+    )
+
+
+def _small_number(raw: str | None) -> int | None:
+    if not raw:
+        return None
+    number = ascii_int(raw, max_digits=3) if raw.isascii() else cn_to_int(raw)
+    return number if number and number > 0 else None

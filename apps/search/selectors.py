@@ -13,6 +13,7 @@ from haystack import connections
 from apps.documents.models import Article
 from apps.policies.models import Clause, Regulation
 from apps.policies.selectors import article_missing_message, issuer_canonical_name
+from lawtext.provisions import anchor, line_anchors
 
 from .highlight import highlight
 from .matching import VersionScope
@@ -179,11 +180,28 @@ def search_documents(
         count=count,
         page=page,
         page_size=page_size,
-        results=_hydrate(raw["results"], terms),
+        results=_hydrate(raw["results"], terms, asked=parsed.article),
         facets=facets,
         notices=parsed.notices,
         filters=filters,
     )
+
+
+def _provision_fragment(clause: Clause, article) -> str:
+    """'#k2' when the query named this clause's 第2款 (and the clause has it)."""
+    if (
+        not article
+        or not article.paragraph
+        or (clause.number, clause.suffix)
+        != (
+            article.number,
+            article.suffix,
+        )
+    ):
+        return ""
+    places = line_anchors(clause.text)
+    wanted = (article.paragraph, article.item)
+    return "#" + anchor(*wanted) if wanted in places else ""
 
 
 def query_has_words(parsed) -> bool:
@@ -191,7 +209,8 @@ def query_has_words(parsed) -> bool:
     return any(not _ARTICLE_TEXT.search(t.text) for group in parsed.must for t in group)
 
 
-def _hydrate(results, terms: list[str]) -> list[SearchHit]:
+def _hydrate(results, terms: list[str], *, asked=None) -> list[SearchHit]:
+    """The hits as records; `asked` is the article reference of the query, if any."""
     ids: dict[str, list[int]] = {"clause": [], "regulation": [], "article": []}
     for result in results:
         ids.setdefault(result.model_name, []).append(int(result.pk))
@@ -211,7 +230,7 @@ def _hydrate(results, terms: list[str]) -> list[SearchHit]:
                 SearchHit(
                     type=TYPE_CLAUSE,
                     title=f"{regulation.title} {clause.label}",
-                    url=clause.get_absolute_url(),
+                    url=clause.get_absolute_url() + _provision_fragment(clause, asked),
                     highlight=highlight(clause.text, terms),
                     date=regulation.promulgated_on,
                     regulation=regulation,

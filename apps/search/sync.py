@@ -142,9 +142,17 @@ class IndexSyncSignalProcessor(BaseSignalProcessor):
         _pending().delete(get_identifier(instance))
         self._flush_on_commit()
 
-    def handle_m2m(self, sender, instance, action, **kwargs):
-        if action.startswith("post_"):
+    def handle_m2m(self, sender, instance, action, reverse=False, pk_set=None, **kwargs):
+        if not action.startswith("post_"):
+            return
+        if not reverse:
             self.handle_save(sender, instance)
+            return
+        # Changed from the issuing body's side: the regulations in pk_set are what changed
+        # (after a clear from that side, the index is mended by check_index).
+        for pk in pk_set or ():
+            _pending().save(f"policies.regulation.{pk}", Regulation, pk)
+        self._flush_on_commit()
 
     def _flush_on_commit(self) -> None:
         if not is_paused():

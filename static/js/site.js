@@ -16,6 +16,20 @@ document.addEventListener("DOMContentLoaded", () => {
       button.dataset.copied = copied ? "true" : "false";
     });
   }
+  // 引用 beside each 款 and 项: its citation in the customary form, to the clipboard.
+  for (const button of document.querySelectorAll("[data-copy-text]")) {
+    button.addEventListener("click", async () => {
+      const status = document.querySelector(".copy-status");
+      let copied = false;
+      try {
+        await navigator.clipboard.writeText(button.dataset.copyText);
+        copied = true;
+      } catch (error) {
+        copied = false;
+      }
+      if (status) status.textContent = copied ? "已复制：" + button.dataset.copyText : "复制失败，请手动选择文字";
+    });
+  }
   const hideSame = document.querySelector("[data-hide-same]");
   if (hideSame) {
     hideSame.addEventListener("change", () => {

@@ -1,5 +1,9 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
+
+from lawtext.numerals import int_to_cn
+from lawtext.provisions import anchor, paragraphs_of, provision_label
 
 from ..models import Citation, Clause, Level, Regulation
 
@@ -185,8 +189,46 @@ def clause_api_url(clause: Clause, request) -> str:
     return reverse("api:clause-detail", args=[clause.regulation.slug, clause.key], request=request)
 
 
+class ProvisionItemSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    label = serializers.CharField(help_text="如 第三项")
+    anchor = serializers.CharField(help_text="条文页上的锚点，如 k1x3")
+    text = serializers.CharField()
+
+
+class ProvisionSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    label = serializers.CharField(help_text="如 第二款")
+    anchor = serializers.CharField(help_text="条文页上的锚点，如 k2")
+    text = serializers.CharField()
+    items = ProvisionItemSerializer(many=True)
+
+
+def provisions_data(clause: Clause) -> list[dict]:
+    """The 款 of a clause with their 项, numbered as they are cited."""
+    return [
+        {
+            "number": p.number,
+            "label": provision_label(p.number),
+            "anchor": anchor(p.number),
+            "text": p.text,
+            "items": [
+                {
+                    "number": n,
+                    "label": f"第{int_to_cn(n)}项",
+                    "anchor": anchor(p.number, n),
+                    "text": text,
+                }
+                for n, text in p.items
+            ],
+        }
+        for p in paragraphs_of(clause.text)
+    ]
+
+
 class ClauseSerializer(serializers.ModelSerializer):
     paragraphs = serializers.ListField(child=serializers.CharField(), read_only=True)
+    provisions = serializers.SerializerMethodField(help_text="各款及其项（按引用时的编号）")
     regulation = serializers.CharField(source="regulation.slug", read_only=True)
     url = serializers.SerializerMethodField()
     html_url = serializers.CharField(source="get_absolute_url", read_only=True)
@@ -203,6 +245,7 @@ class ClauseSerializer(serializers.ModelSerializer):
             "section",
             "text",
             "paragraphs",
+            "provisions",
             "url",
             "html_url",
         ]
@@ -210,13 +253,46 @@ class ClauseSerializer(serializers.ModelSerializer):
     def get_url(self, obj) -> str:
         return clause_api_url(obj, self.context.get("request"))
 
+    @extend_schema_field(ProvisionSerializer(many=True))
+    def get_provisions(self, obj) -> list[dict]:
+        return provisions_data(obj)
+
+
+class FocusSerializer(serializers.Serializer):
+    paragraph = serializers.IntegerField()
+    item = serializers.IntegerField(allow_null=True)
+    label = serializers.CharField(help_text="如 第二款、第一款第三项")
+    citation = serializers.CharField(help_text="如 《中华人民共和国电子商务法》第三十八条第二款")
+    anchor = serializers.CharField()
+    text = serializers.CharField()
+
 
 class ClauseDetailSerializer(ClauseSerializer):
     citations = serializers.SerializerMethodField()
     cited_by = serializers.SerializerMethodField()
+    focus = serializers.SerializerMethodField(
+        help_text="地址指向某款或某项时（如 38.2、第38条第2款）：该款或该项"
+    )
 
     class Meta(ClauseSerializer.Meta):
-        fields = ClauseSerializer.Meta.fields + ["citations", "cited_by"]
+        fields = ClauseSerializer.Meta.fields + ["citations", "cited_by", "focus"]
+
+    @extend_schema_field(FocusSerializer(allow_null=True))
+    def get_focus(self, obj) -> dict | None:
+        ref = self.context.get("provision")
+        if ref is None:
+            return None
+        paragraph = paragraphs_of(obj.text)[ref.paragraph - 1]
+        text = dict(paragraph.items)[ref.item] if ref.item else paragraph.text
+        label = provision_label(ref.paragraph, ref.item)
+        return {
+            "paragraph": ref.paragraph,
+            "item": ref.item,
+            "label": label,
+            "citation": obj.citation_text + label,
+            "anchor": anchor(ref.paragraph, ref.item),
+            "text": text,
+        }
 
     def get_citations(self, obj) -> list[dict]:
         return CitationSerializer(self.context["citations"], many=True, context=self.context).data

@@ -60,7 +60,10 @@ CLAUSE_NUMBER = OpenApiParameter(
     "number",
     str,
     OpenApiParameter.PATH,
-    description="38、第38条、第三十八条、三十八，或 10-1 表示第十条之一",
+    description=(
+        "38、第38条、第三十八条、三十八，或 10-1 表示第十条之一；"
+        "某一款或某一项：38.2、38.2.3、第38条第2款、第三十八条第二款第三项"
+    ),
 )
 
 
@@ -108,6 +111,16 @@ def _clause(regulation: Regulation, number: str) -> Clause:
             + (f"最接近的条文：{nearest}。" if nearest else ""),
             status_code=404,
         ) from None
+
+
+def _whole_clause(regulation: Regulation, number: str) -> Clause:
+    """The clause a write names: a whole 条 (a 款 or 项 is written with its clause)."""
+    if selectors.provision_ref(key=number):
+        raise ApiError(
+            f"只能整条修改或删除：“{number}”指向某一款或某一项，请使用该条的地址。",
+            fields={"number": ["不能指向款或项"]},
+        )
+    return _clause(regulation, number)
 
 
 class RegulationListView(GenericAPIView):
@@ -227,9 +240,10 @@ class ClauseListView(GenericAPIView):
         return Response(_clause_data(request, clause), status=status.HTTP_201_CREATED)
 
 
-def _clause_data(request, clause: Clause) -> dict:
+def _clause_data(request, clause: Clause, provision=None) -> dict:
     context = {
         "request": request,
+        "provision": provision,
         "citations": selectors.clause_citations(clause=clause),
         "cited_by": selectors.clause_cited_by(clause=clause),
     }
@@ -255,8 +269,16 @@ class ClauseDetailView(GenericAPIView):
                     f"{version.cited_title}中没有与{clause.label}对应的条文。", status_code=404
                 )
             clause = same
+        provision = selectors.provision_ref(key=number)
+        if provision is not None:
+            try:
+                selectors.provision_check(clause=clause, ref=provision)
+            except selectors.ProvisionNotFound as missing:
+                raise ApiError(str(missing), status_code=404) from None
         return conditional_response(
-            request, last_modified=clause.updated_at, build=lambda: _clause_data(request, clause)
+            request,
+            last_modified=clause.updated_at,
+            build=lambda: _clause_data(request, clause, provision),
         )
 
     @extend_schema(
@@ -276,7 +298,7 @@ class ClauseDetailView(GenericAPIView):
         return self._update(request, slug, number, partial=True)
 
     def _update(self, request, slug, number, *, partial):
-        clause = _clause(_regulation(slug), number)
+        clause = _whole_clause(_regulation(slug), number)
         serializer = ClauseWriteSerializer(data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         clause = clause_update(clause=clause, **serializer.validated_data)
@@ -284,7 +306,7 @@ class ClauseDetailView(GenericAPIView):
 
     @extend_schema(parameters=[CLAUSE_NUMBER], responses={204: None, **WRITE_ERRORS})
     def delete(self, request, slug, number):
-        clause_delete(clause=_clause(_regulation(slug), number))
+        clause_delete(clause=_whole_clause(_regulation(slug), number))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -263,3 +263,18 @@ def test_an_amended_law_can_be_written_back(editor_client):
         "/api/v1/regulations/" + quote("广告法-2021-04-29") + "/", body, format="json"
     )
     assert response.status_code == 200, response.content
+
+
+def test_clause_json_numbers_paragraphs_and_items_and_focuses_an_address(api):
+    base = "/api/v1/regulations/" + quote("电子商务法-2018-08-31") + "/clauses/"
+    data = api.get(base + "80/").json()
+    assert [p["label"] for p in data["provisions"]] == ["第一款", "第二款"]
+    assert [i["anchor"] for i in data["provisions"][0]["items"]] == ["k1x1", "k1x2", "k1x3", "k1x4"]
+    assert data["focus"] is None
+    focused = api.get(base + quote("第80条第1款第三项") + "/").json()
+    assert focused["number"] == 80 and focused["focus"]["label"] == "第一款第三项"
+    assert focused["focus"]["citation"] == "《中华人民共和国电子商务法》第八十条第一款第三项"
+    assert focused["focus"]["text"].startswith("（三）")
+    assert api.get(base + "38.2/").json()["focus"]["anchor"] == "k2"
+    missing = api.get(base + "38.3/")
+    assert missing.status_code == 404 and "共二款" in missing.json()["error"]["message"]

@@ -132,3 +132,46 @@ def test_regulation_list_without_a_match_says_so_and_offers_a_way_back(client):
 def test_search_box_placeholder_is_whole(client):
     html = client.get("/search/", {"q": "平台"}).content.decode()
     assert 'placeholder="关键词、“精确短语”、A OR B、-排除词、电子商务法第38条"' in html
+
+
+LAW_URL = "/regulations/" + quote("电子商务法-2018-08-31") + "/"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "typed, target",
+    [
+        ("第38条第2款", "clauses/38/#k2"),
+        ("第三十八条第二款", "clauses/38/#k2"),
+        ("38.2", "clauses/38/#k2"),
+        ("第80条第1款第三项", "clauses/80/#k1x3"),
+        ("80.1.4", "clauses/80/#k1x4"),
+    ],
+)
+def test_paragraph_and_item_addresses_open_the_clause_at_them(client, typed, target):
+    response = client.get(LAW_URL + "clauses/" + quote(typed) + "/")
+    assert response.status_code == 302 and response["Location"] == LAW_URL + target
+    jump = client.get(LAW_URL, {"n": typed})  # the jump box
+    assert client.get(jump["Location"])["Location"] == LAW_URL + target
+
+
+@pytest.mark.django_db
+def test_clause_page_anchors_every_paragraph_and_item_with_its_citation(client):
+    html = client.get(LAW_URL + "clauses/80/").content.decode()
+    for anchor in ("k1", "k1x1", "k1x4", "k2"):
+        assert f'id="{anchor}"' in html
+    assert 'data-copy-text="《中华人民共和国电子商务法》第八十条第一款第三项"' in html
+    assert 'data-copy-text="《中华人民共和国电子商务法》第八十条第二款"' in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "typed, message",
+    [
+        ("第38条第3款", "第三十八条共二款，没有第三款。"),
+        ("80.1.9", "第一款共四项，没有第一款第九项。"),
+    ],
+)
+def test_a_missing_paragraph_or_item_is_a_helpful_404(client, typed, message):
+    response = client.get(LAW_URL + "clauses/" + quote(typed) + "/")
+    assert response.status_code == 404 and message in response.content.decode()

@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from apps.policies.models import Clause, Regulation
+from apps.policies.models import Clause, IssuingBody, Regulation
 from apps.policies.services.clauses import clause_create, clause_delete, clause_update
 from apps.policies.services.regulations import regulation_update
 from apps.search.selectors import search_documents
@@ -248,3 +248,22 @@ def test_an_article_past_the_end_of_a_law_is_explained(query, notice):
 
 def test_an_existing_article_has_no_such_notice():
     assert not any("没有第" in n for n in search_documents(query="电子商务法第89条").notices)
+
+
+def test_an_article_reference_with_a_paragraph_opens_the_clause_there():
+    page = search_documents(query="电商法第38条第2款")
+    assert page.results[0].url.endswith("/clauses/38/#k2")
+    assert (
+        search_documents(query="电子商务法第八十条第一款第三项")
+        .results[0]
+        .url.endswith("/clauses/80/#k1x3")
+    )
+
+
+def test_issuers_changed_from_the_bodys_side_reach_the_index(django_capture_on_commit_callbacks):
+    law = Regulation.objects.get(title="中华人民共和国电子签名法")
+    body = IssuingBody.objects.create(name="测试用机关")
+    with django_capture_on_commit_callbacks(execute=True):
+        body.regulations.add(law)  # reverse side of Regulation.issuers
+    page = search_documents(query="", filters={"issuer": "测试用机关", "type": "clause"})
+    assert page.count == law.clauses.count() > 0
