@@ -65,6 +65,10 @@ class SearchFacetsSerializer(serializers.Serializer):
 
 class SearchResponseSerializer(serializers.Serializer):
     count = serializers.IntegerField()
+    mode = serializers.ChoiceField(
+        choices=["all", "partial"],
+        help_text="all：每条结果包含全部检索词；partial：没有同时包含全部词的结果，以下为包含部分词的结果",
+    )
     page = serializers.IntegerField()
     page_size = serializers.IntegerField()
     notices = serializers.ListField(child=serializers.CharField())

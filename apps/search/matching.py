@@ -30,6 +30,7 @@ from .scoring import NO_DOCS, Hits, rerank_head
 from .storage import exact_view
 
 ARTICLE_BOOST = 50.0
+PARTIAL_STEP = 1000.0  # above any score of the words themselves
 KEEP_RANKED = 100  # ranked matches kept per query: the first five pages of twenty
 
 
@@ -61,12 +62,15 @@ class Matches:
 
 @dataclass(frozen=True)
 class VersionScope:
-    """Which versions a search sees: one hit per clause lineage or work (`collapse`: the
-    version in force, else the latest, scored as its best-matching version), and only the
-    versions in force on a day (`as_of`, a day ordinal)."""
+    """What a search sees: one hit per clause lineage or work (`collapse`: the version in
+    force, else the latest, scored as its best-matching version), only the versions in force on
+    a day (`as_of`, a day ordinal), and documents holding all the words or any (`partial`)."""
 
     collapse: bool = False
     as_of: int | None = None
+    # Any of the words rather than all (when all find nothing): the more words a document
+    # holds, the higher it ranks.
+    partial: bool = False
 
 
 ALL_VERSIONS = VersionScope()
@@ -98,7 +102,7 @@ def _run(gen: Generation, parsed, filters, sortedby, reverse, limit, scope) -> M
             ranked = [(int(d), 0.0) for d in docnums[:limit]]
             return Matches(ranked, docnums, len(ranked) == len(docnums), versions=versions)
     else:
-        hits = _hits(gen, parsed)
+        hits = _hits(gen, parsed, partial=scope.partial)
         if mask is not None:
             hits = hits.within(mask)
         hits, versions = _in_scope(gen, hits, scope)
@@ -199,7 +203,7 @@ def top_order(keys: np.ndarray, docnums: np.ndarray, limit: int) -> np.ndarray:
     return np.lexsort((docnums, keys))
 
 
-def _hits(gen: Generation, parsed: ParsedQuery) -> Hits:
+def _hits(gen: Generation, parsed: ParsedQuery, *, partial: bool = False) -> Hits:
     """Every document the query matches, with its BM25 score over exact occurrences.
 
     Terms of a group are alternatives, groups are all required; an article reference adds
@@ -208,8 +212,13 @@ def _hits(gen: Generation, parsed: ParsedQuery) -> Hits:
     """
     view = exact_view(gen)
     hits = None
-    for group in parsed.must:
-        either = Hits.union([view.hits(v) for term in group for v in term.variants()])
+    groups = [
+        Hits.union([view.hits(v) for term in group for v in term.variants()])
+        for group in parsed.must
+    ]
+    if partial and groups:  # each word held counts PARTIAL_STEP: more words rank first
+        hits = Hits.union([Hits(g.docnums, g.scores + PARTIAL_STEP) for g in groups])
+    for either in () if partial else groups:
         hits = either if hits is None else hits.intersect(either)
     if parsed.article:
         docnums = _article_docs(gen, parsed)

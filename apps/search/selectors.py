@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from django.db.models import Prefetch
@@ -32,6 +32,8 @@ FACETS = {
 FILTER_FIELDS = FACETS | {"regulation": "regulation", "publication": "publication"}
 SORTS = {"relevance": None, "date": ["-date"], "date_asc": ["date"]}
 FACET_LIMIT = 30
+MODE_ALL, MODE_PARTIAL = "all", "partial"
+PARTIAL_NOTICE = "没有同时包含全部检索词的结果。以下是包含部分检索词的结果，包含的词越多越靠前。"
 _ARTICLE_TEXT = re.compile(r"[第笫].+条")
 NOTHING_TO_SEARCH = (
     "检索词中没有可检索的文字（只有 OR、括号或标点）。请输入要检索的词；检索框留空可浏览全部内容。"
@@ -80,6 +82,7 @@ class SearchPage:
     facets: dict[str, list[FacetValue]]
     notices: list[str]
     filters: dict[str, str]
+    mode: str = "all"  # all: every word is in each result; partial: some of the words
 
     @property
     def num_pages(self) -> int:
@@ -139,15 +142,25 @@ def search_documents(
         )
     scope = VersionScope(collapse=versions != "all", as_of=as_of.toordinal() if as_of else None)
     query_string = parsed.to_query_string() or "*"
-    raw = backend.search(
-        query_string,
-        start_offset=start,
-        end_offset=start + page_size,
-        facets=list(FACETS.values()),
-        narrow_queries=narrow,
-        sort_by=SORTS.get(sort) or None,
-        version_scope=scope,
-    )
+
+    def run(scope: VersionScope) -> dict:
+        return backend.search(
+            query_string,
+            start_offset=start,
+            end_offset=start + page_size,
+            facets=list(FACETS.values()),
+            narrow_queries=narrow,
+            sort_by=SORTS.get(sort) or None,
+            version_scope=scope,
+        )
+
+    raw, mode = run(scope), MODE_ALL
+    if not raw["hits"] and len(parsed.must) > 1:
+        # A lawyer's paraphrase: one word the clause does not hold must not leave nothing.
+        scope = replace(scope, partial=True)
+        raw, mode = run(scope), MODE_PARTIAL
+        if raw["hits"]:
+            parsed.notices.append(PARTIAL_NOTICE)
     facet_fields = raw.get("facets", {}).get("fields", {})
     for name in FACETS.keys() & filters.keys():
         # A chosen facet counts its other values as if it were not chosen: they add to it.
@@ -184,6 +197,7 @@ def search_documents(
         facets=facets,
         notices=parsed.notices,
         filters=filters,
+        mode=mode,
     )
 
 

@@ -267,3 +267,24 @@ def test_issuers_changed_from_the_bodys_side_reach_the_index(django_capture_on_c
         body.regulations.add(law)  # reverse side of Regulation.issuers
     page = search_documents(query="", filters={"issuer": "测试用机关", "type": "clause"})
     assert page.count == law.clauses.count() > 0
+
+
+def test_when_all_words_find_nothing_the_best_partial_matches_come_first():
+    query = "平台内经营者 知识产权 子虚乌有的词"
+    page = search_documents(query=query, filters={"type": "clause"}, versions="all")
+    assert page.mode == "partial" and "包含部分检索词" in page.notices[-1]
+    either = search_documents(
+        query="平台内经营者|知识产权", filters={"type": "clause"}, versions="all"
+    )
+    assert page.count == either.count  # every clause holding any of the words
+    holds_both = [
+        "平台内经营者" in h.clause.text and "知识产权" in h.clause.text for h in page.results
+    ]
+    assert holds_both[0] and holds_both == sorted(holds_both, reverse=True)  # both words first
+    assert search_documents(query="平台内经营者 知识产权").mode == "all"
+
+
+def test_search_api_says_which_mode_answered(api):
+    data = api.get("/api/v1/search/", {"q": "平台内经营者 子虚乌有的词"}).json()
+    assert data["mode"] == "partial" and data["count"] > 0
+    assert api.get("/api/v1/search/", {"q": "平台内经营者"}).json()["mode"] == "all"
