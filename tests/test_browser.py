@@ -280,3 +280,52 @@ def test_jump_to_an_item_and_copy_a_paragraphs_citation(page):
     assert page.evaluate("navigator.clipboard.readText()") == (
         "《中华人民共和国电子商务法》第八十条第二款"
     )
+
+
+def test_a_citation_shows_the_cited_clause_on_hover_focus_and_tap(page, browser, live_site):
+    page.goto(LAW + "clauses/44/")
+    link = page.locator(".clause-text a.cite").first
+    link.hover()
+    popover = page.locator(".cite-popover")
+    popover.wait_for()
+    assert "第四十二条" in popover.inner_text() and "知识产权权利人" in popover.inner_text()
+    assert link.get_attribute("aria-describedby") == "cite-popover"
+    shot(page, "citation-popover")
+    page.keyboard.press("Escape")
+    assert popover.count() == 0
+    link.focus()  # the keyboard reaches it too
+    popover.wait_for()
+    page.keyboard.press("Escape")
+    phone = browser.new_context(
+        base_url=live_site, viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True
+    )
+    tapping = phone.new_page()
+    tapping.goto(LAW + "clauses/44/")
+    tapping.locator(".clause-text a.cite").first.tap()
+    tapping.locator(".cite-popover").wait_for()
+    assert tapping.url.endswith("/clauses/44/")  # a first tap shows, it does not leave
+    shot(tapping, "phone-citation-popover")
+    tapping.locator(".cite-popover .open-cited").tap()
+    tapping.wait_for_url("**/clauses/42/")
+    phone.close()
+
+
+def test_print_buttons_and_phone_filters_at_the_top(page, browser, live_site):
+    page.goto(LAW + "clauses/38/")
+    assert page.get_by_role("button", name="打印").is_visible()
+    page.goto(LAW)
+    assert page.get_by_role("button", name="打印").is_visible()
+    phone = browser.new_context(
+        base_url=live_site, viewport={"width": 375, "height": 812}, is_mobile=True
+    )
+    small = phone.new_page()
+    small.goto("/search/?q=" + quote("电子商务"))
+    filters = small.locator("#filters")
+    assert not filters.is_visible()
+    toggle = small.get_by_role("button", name="筛选")
+    assert toggle.bounding_box()["y"] < 400  # at the top, not after twenty results
+    toggle.click()
+    assert filters.is_visible() and toggle.get_attribute("aria-expanded") == "true"
+    assert filters.bounding_box()["y"] < small.locator(".results").bounding_box()["y"]
+    shot(small, "phone-filters-open")
+    phone.close()

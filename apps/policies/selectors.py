@@ -33,6 +33,8 @@ from .models import (
     Status,
 )
 
+PREVIEW_CHARS = 400  # of a cited clause, in its link's popover
+
 REGULATION_SORTS = {
     "date": ("-promulgated_on", "title"),
     "date_asc": ("promulgated_on", "title"),
@@ -408,8 +410,12 @@ def clause_paragraphs_html(*, clause: Clause, citations: list[Citation]) -> list
             if citation.target_clause_id
             else (citation.target_regulation.display_title)
         )
+        # The cited clause's text travels with the link: a popover shows it (法条联想).
+        preview = citation.target_clause.text[:PREVIEW_CHARS] if citation.target_clause_id else ""
         pieces.append(
-            f'<a class="cite" href="{escape(url)}" title="{escape(title)}">'
+            f'<a class="cite" href="{escape(url)}" title="{escape(title)}"'
+            f' data-preview-title="{escape(title)}"'
+            f' data-preview="{escape(preview).replace(chr(10), "&#10;")}">'
             f"{escape(text[start:end])}</a>"
         )
         cursor = end

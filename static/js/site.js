@@ -1,5 +1,84 @@
 // Small progressive enhancements; every page works without them.
+document.documentElement.classList.add("js");
 document.addEventListener("DOMContentLoaded", () => {
+  for (const button of document.querySelectorAll("[data-print]")) {
+    button.addEventListener("click", () => window.print());
+  }
+  // 筛选 on a phone: the filters open above the results.
+  const toggle = document.querySelector(".filters-toggle");
+  if (toggle) {
+    toggle.addEventListener("click", () => {
+      const open = toggle.getAttribute("aria-expanded") !== "true";
+      toggle.setAttribute("aria-expanded", String(open));
+      toggle.nextElementSibling.classList.toggle("filters-open", open);
+    });
+  }
+  // 法条联想: a citation shows the cited clause in a popover on hover, focus or a first tap.
+  let popover = null;
+  let owner = null;
+  let leaving = null;
+  const hide = () => {
+    if (popover) popover.remove();
+    if (owner) owner.removeAttribute("aria-describedby");
+    popover = owner = null;
+  };
+  const show = (link) => {
+    if (owner === link) return;
+    hide();
+    popover = document.createElement("div");
+    popover.className = "cite-popover";
+    popover.id = "cite-popover";
+    popover.setAttribute("role", "tooltip");
+    const title = document.createElement("strong");
+    title.textContent = link.dataset.previewTitle;
+    const text = document.createElement("div");
+    text.textContent = link.dataset.preview;
+    const open = document.createElement("a");
+    open.className = "open-cited";
+    open.href = link.href;
+    open.textContent = "查看该条 ›";
+    popover.append(title, text, open);
+    document.body.append(popover);
+    const box = link.getBoundingClientRect();
+    const left = Math.max(12, Math.min(box.left, window.innerWidth - popover.offsetWidth - 12));
+    popover.style.left = `${left + window.scrollX}px`;
+    popover.style.top = `${box.bottom + window.scrollY + 6}px`;
+    link.setAttribute("aria-describedby", popover.id);
+    owner = link;
+  };
+  for (const link of document.querySelectorAll("a.cite[data-preview]")) {
+    if (!link.dataset.preview) continue;
+    link.removeAttribute("title"); // the popover says it; no second tooltip
+    link.addEventListener("mouseenter", () => {
+      clearTimeout(leaving);
+      show(link);
+    });
+    link.addEventListener("mouseleave", () => {
+      leaving = setTimeout(() => {
+        if (popover && !popover.matches(":hover")) hide();
+      }, 300);
+    });
+    link.addEventListener("focus", () => show(link));
+    link.addEventListener("pointerup", (event) => {
+      if (event.pointerType === "touch" && owner !== link) {
+        event.preventDefault();
+        show(link); // a first tap shows the clause; the popover's link opens it
+      }
+    });
+    link.addEventListener("click", (event) => {
+      if (link.dataset.tapped === "1") event.preventDefault();
+      link.dataset.tapped = "";
+    });
+    link.addEventListener("pointerdown", (event) => {
+      link.dataset.tapped = event.pointerType === "touch" && owner !== link ? "1" : "";
+    });
+  }
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") hide();
+  });
+  document.addEventListener("pointerdown", (event) => {
+    if (popover && !popover.contains(event.target) && !event.target.closest("a.cite")) hide();
+  });
   for (const button of document.querySelectorAll(".copy-button")) {
     button.addEventListener("click", async () => {
       const field = document.getElementById(button.dataset.copyTarget);

@@ -175,3 +175,11 @@ def test_clause_page_anchors_every_paragraph_and_item_with_its_citation(client):
 def test_a_missing_paragraph_or_item_is_a_helpful_404(client, typed, message):
     response = client.get(LAW_URL + "clauses/" + quote(typed) + "/")
     assert response.status_code == 404 and message in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_citation_links_carry_the_cited_clause_for_its_popover(client):
+    html = client.get(LAW_URL + "clauses/44/").content.decode()  # cites 第四十二条 (three 款)
+    assert 'data-preview-title="《中华人民共和国电子商务法》第四十二条"' in html
+    assert 'data-preview="知识产权权利人' in html
+    assert "&#10;" in html  # its 款 kept apart, inside one attribute
