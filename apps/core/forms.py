@@ -19,7 +19,8 @@ class ManyValuesField(forms.Field):
     def clean(self, value) -> list:
         if isinstance(value, str):  # one value, from a plain dict rather than a QueryDict
             value = [value]
-        values = [v for v in (value or []) if v not in ("", None)]
+        # A blank value (' ') filters nothing, as an absent one: it is not an error.
+        values = [v for v in (value or []) if v is not None and str(v).strip()]
         if len(values) > self.max_values:
             raise forms.ValidationError(f"同一筛选条件最多 {self.max_values} 个取值。")
         cleaned = []

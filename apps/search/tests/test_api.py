@@ -52,3 +52,9 @@ def test_several_values_of_a_facet_are_any_of_them(api):
     assert (levels["法律"], levels["行政法规"]) == (one, other)
     assert api.get(base + "&level=法律&level=").status_code == 400
     assert api.get(base + "&level=不存在&level=法律").status_code == 400
+
+
+def test_a_blank_facet_value_filters_nothing(api):
+    both = api.get("/api/v1/search/", {"q": "平台", "province": [" ", "浙江省"]})
+    alone = api.get("/api/v1/search/", {"q": "平台", "province": "浙江省"})
+    assert both.status_code == 200 and both.json()["count"] == alone.json()["count"]
