@@ -139,23 +139,29 @@ def regulation_detail(request, slug):
     )
 
 
+def _clause_not_found(request, regulation, wanted: str, *, nearest, message: str = ""):
+    """404: the clause (or its 款/项) is not there; the nearest clauses and the jump box."""
+    return render(
+        request,
+        "policies/clause_not_found.html",
+        {
+            "regulation": regulation,
+            "wanted": wanted,
+            "message": message,
+            "nearest": nearest,
+            "jump_form": ClauseJumpForm(initial={"n": wanted}),
+        },
+        status=404,
+    )
+
+
 @cached_page
 def clause_detail(request, slug, number):
     regulation = _regulation_or_404(slug)
     try:
         clause = selectors.clause_get(regulation=regulation, key=number)
     except selectors.ClauseNotFound as missing:
-        return render(
-            request,
-            "policies/clause_not_found.html",
-            {
-                "regulation": regulation,
-                "wanted": missing.wanted,
-                "nearest": missing.nearest,
-                "jump_form": ClauseJumpForm(initial={"n": number}),
-            },
-            status=404,
-        )
+        return _clause_not_found(request, regulation, number, nearest=missing.nearest)
     if "as_of" in request.GET:
         version, problem = _as_of_version(request, regulation)
         if problem:
@@ -171,17 +177,8 @@ def clause_detail(request, slug, number):
         try:
             fragment = selectors.provision_check(clause=clause, ref=ref)
         except selectors.ProvisionNotFound as missing:
-            return render(
-                request,
-                "policies/clause_not_found.html",
-                {
-                    "regulation": regulation,
-                    "wanted": number,
-                    "message": str(missing),
-                    "nearest": [clause],
-                    "jump_form": ClauseJumpForm(initial={"n": number}),
-                },
-                status=404,
+            return _clause_not_found(
+                request, regulation, number, nearest=[clause], message=str(missing)
             )
         return redirect(f"{clause.get_absolute_url()}#{fragment}")
     if number != clause.key:  # 第38条, 三十八 … → the one address of the clause
