@@ -7,7 +7,6 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from django.db.models import Prefetch
 from haystack import connections
 
 from apps.documents.models import Article
@@ -229,9 +228,7 @@ def _hydrate(results, terms: list[str], *, asked=None) -> list[SearchHit]:
     for result in results:
         ids.setdefault(result.model_name, []).append(int(result.pk))
     clauses = Clause.objects.select_related("regulation").in_bulk(ids["clause"])
-    regulations = Regulation.objects.prefetch_related(Prefetch("issuers")).in_bulk(
-        ids["regulation"]
-    )
+    regulations = Regulation.objects.in_bulk(ids["regulation"])  # issuers are not shown
     articles = Article.objects.select_related("publication").in_bulk(ids["article"])
     hits = []
     for result in results:
