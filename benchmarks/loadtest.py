@@ -113,7 +113,9 @@ def main():
             base, lines, seconds=args.seconds, connections=args.users, workdir=workdir, token=token
         )
         figures["worker_peak_rss_mb"] = worker_peak_rss_mb(process.pid)
-        with urllib.request.urlopen(base + "/api/v1/search/?q=%22" + quote(EDIT_MARK) + "%22") as r:
+        # Every version's record (versions=all): the database count below is of records.
+        marked_query = "/api/v1/search/?versions=all&type=clause&q=%22" + quote(EDIT_MARK) + "%22"
+        with urllib.request.urlopen(base + marked_query) as r:
             still_marked = json.load(r)["count"]
     finally:
         stop_gunicorn(process)
@@ -126,6 +128,7 @@ def main():
         "index_drift": len(drift.missing) + len(drift.stale) + len(drift.orphaned),
         "clauses_left_edited": marked,
         "search_agrees": still_marked == marked,
+        "search_count": still_marked,
     }
     _report(figures, args)
     failed = (
