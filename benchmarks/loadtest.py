@@ -14,6 +14,7 @@ import json
 import random
 import shutil
 import sys
+import time
 import urllib.request
 from pathlib import Path
 from urllib.parse import quote, urlencode
@@ -113,14 +114,19 @@ def main():
             base, lines, seconds=args.seconds, connections=args.users, workdir=workdir, token=token
         )
         figures["worker_peak_rss_mb"] = worker_peak_rss_mb(process.pid)
-        # Every version's record (versions=all): the database count below is of records.
+        # Every version's record (versions=all): the database count is of records. Requests
+        # wrk left in flight when it stopped still commit for a moment: compared once settled.
         marked_query = "/api/v1/search/?versions=all&type=clause&q=%22" + quote(EDIT_MARK) + "%22"
-        with urllib.request.urlopen(base + marked_query) as r:
-            still_marked = json.load(r)["count"]
+        for _ in range(20):
+            marked = Clause.objects.filter(text__endswith=EDIT_MARK).count()
+            with urllib.request.urlopen(base + marked_query) as r:
+                still_marked = json.load(r)["count"]
+            if still_marked == marked:
+                break
+            time.sleep(0.5)
     finally:
         stop_gunicorn(process)
     drift = index_check()
-    marked = Clause.objects.filter(text__endswith=EDIT_MARK).count()
     figures |= {
         "users": args.users,
         "mix": {kind: round(100 * n / len(lines), 1) for kind, n in kinds.items()},
