@@ -10,7 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .numerals import CN_NUMERAL_CHARS, ascii_int, cn_to_int, int_to_cn
+from .numerals import CN_NUMERAL_CHARS, ascii_int, cn_to_int, int_to_cn, parse_clause_number
 
 __all__ = [
     "Paragraph",
@@ -20,15 +20,13 @@ __all__ = [
     "paragraphs_of",
     "parse_provision_ref",
     "provision_label",
+    "split_provision",
 ]
 
 _N = rf"\d+|[{CN_NUMERAL_CHARS}]+"
 _ITEM_RE = re.compile(rf"^\s*[（(]({_N})[）)]")
-_REF_RE = re.compile(
-    rf"^[第笫]?\s*(?P<num>{_N})\s*条?\s*(?P<suffix>之[{CN_NUMERAL_CHARS}]+)?"
-    rf"\s*(?:第\s*(?P<paragraph>{_N})\s*款)?"
-    rf"\s*(?:第\s*[（(]?\s*(?P<item>{_N})\s*[）)]?\s*项)?$"
-)
+# A 款 and/or 项 closing a reference (第38条第2款, 第80条第1款第（三）项, 第80条第三项).
+_TAIL_RE = re.compile(rf"(?:第(?P<paragraph>{_N})款)?(?:第[（(]?(?P<item>{_N})[）)]?项)?$")
 _DOTTED_RE = re.compile(
     r"^(?P<num>\d+)(?:-(?P<ordinal>\d+))?\.(?P<paragraph>\d+)(?:\.(?P<item>\d+))?$"
 )
@@ -96,6 +94,19 @@ def provision_label(paragraph: int | None, item: int | None = None) -> str:
     return f"第{int_to_cn(paragraph)}款" + (f"第{int_to_cn(item)}项" if item else "")
 
 
+def split_provision(text: str) -> tuple[str, int | None, int | None] | None:
+    """A reference without its closing 款/项, and their numbers: '第38条第2款第三项' →
+    ('第38条', 2, 3); without them (text, None, None). 第38条第三项 is the first 款's, as
+    lawyers write it. None when a 款 or 项 number is not one (第零款)."""
+    tail = _TAIL_RE.search(text)
+    if not tail[0]:
+        return text, None, None
+    paragraph, item = _number(tail["paragraph"]), _number(tail["item"])
+    if (tail["paragraph"] and not paragraph) or (tail["item"] and not item):
+        return None
+    return text[: tail.start()], paragraph or (1 if item else None), item
+
+
 def parse_provision_ref(text: str) -> ProvisionRef | None:
     """What a person types to reach a 款 or 项: 第38条第2款, 第三十八条第二款第三项, 38.2, 38.2.3,
     10-1.2 (第十条之一第二款); a clause alone (38, 第38条) too. None when it is none of these."""
@@ -112,15 +123,11 @@ def parse_provision_ref(text: str) -> ProvisionRef | None:
         if not paragraph or (dotted["item"] and not item):
             return None
     else:
-        match = _REF_RE.match(cleaned)
-        if not match:
+        split = split_provision(cleaned)
+        clause = parse_clause_number(split[0]) if split else None
+        if clause is None:
             return None
-        number, suffix = _number(match["num"]), match["suffix"] or ""
-        paragraph, item = _number(match["paragraph"]), _number(match["item"])
-        if (match["paragraph"] and not paragraph) or (match["item"] and not item):
-            return None
-        if item and not paragraph:  # 第38条第三项: the first 款's, as lawyers write it
-            paragraph = 1
+        (number, suffix), (_, paragraph, item) = clause, split
     if not number:
         return None
     return ProvisionRef(number, suffix, paragraph, item)

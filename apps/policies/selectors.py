@@ -10,7 +10,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.safestring import SafeString, mark_safe
 
 from apps.documents.models import Article, Publication
-from lawtext.numerals import ascii_int, cn_to_int, int_to_cn, parse_clause_number
+from lawtext.numerals import ascii_int, cn_to_int, int_to_cn
 from lawtext.provisions import (
     ProvisionRef,
     anchor,
@@ -245,16 +245,15 @@ def regulation_clauses(*, regulation: Regulation, with_html: bool = False) -> li
 
 def clause_number_from_key(key: str) -> tuple[int, str] | None:
     """'38', '10-1' (第十条之一), anything parse_clause_number reads (第38条, 三十八 …), or the
-    clause of a 款/项 reference (第38条第2款, 38.2)."""
+    clause of a 款/项 reference (第38条第2款, 38.2): parse_provision_ref reads them all but
+    the URL form of 之X."""
     if ref := parse_provision_ref(key):
         return ref.number, ref.suffix
-    if "-" in key:
-        number, _, ordinal = key.partition("-")
-        number, ordinal = ascii_int(number, max_digits=6), ascii_int(ordinal, max_digits=2)
-        if number is not None and ordinal:
-            return number, f"之{int_to_cn(ordinal)}"
-        return None
-    return parse_clause_number(key)
+    number, dash, ordinal = key.partition("-")
+    number, ordinal = ascii_int(number, max_digits=6), ascii_int(ordinal, max_digits=2)
+    if dash and number is not None and ordinal:
+        return number, f"之{int_to_cn(ordinal)}"
+    return None
 
 
 def clause_get(*, regulation: Regulation, key: str) -> Clause:

@@ -17,6 +17,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from lawtext.numerals import CN_NUMERAL_CHARS, ascii_int, cn_to_int, int_to_cn
+from lawtext.provisions import split_provision
 from lawtext.shortnames import full_name_for
 
 MAX_QUERY_CHARS = 200
@@ -25,9 +26,6 @@ _QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』", "＂": "＂"}
 _ARTICLE_RE = re.compile(rf"[第笫]\s*(?P<num>\d+|{_N}+)\s*条(?P<suffix>之{_N}+)?")
 _TITLE_WITH_ARTICLE_RE = re.compile(
     rf"《?(?P<name>[\u4e00-\u9fff（）()]{{2,60}}?)》?\s*[第笫]\s*(?P<num>\d+|{_N}+)\s*条(?P<suffix>之{_N}+)?$"
-)
-_PROVISION_TAIL_RE = re.compile(
-    rf"(?<=条)(?:第(?P<paragraph>\d+|{_N}+)款)?(?:第[（(]?(?P<item>\d+|{_N}+)[）)]?项)?$"
 )
 _QUOTED_RE = re.compile(
     "|".join(f"{re.escape(o)}[^{re.escape(c)}]*(?:{re.escape(c)}|$)" for o, c in _QUOTES.items())
@@ -206,15 +204,10 @@ def _article_ref(text: str) -> ArticleRef | None:
     """电子商务法第38条, 电子商务法 第三十八条, 第38条 → the clause they name; quoted text is
     literal ("第三十八条" finds those words, wherever they stand)."""
     compact = re.sub(r"\s+", "", _QUOTED_RE.sub(" ", text))
-    provision = _PROVISION_TAIL_RE.search(compact)
-    paragraph = item = None
-    if provision and provision[0]:
-        paragraph = _small_number(provision["paragraph"])
-        item = _small_number(provision["item"])
-        if (provision["paragraph"] and not paragraph) or (provision["item"] and not item):
-            return None
-        paragraph = paragraph or (1 if item else None)  # 第38条第三项: the first 款's
-        compact = compact[: provision.start()]
+    split = split_provision(compact)  # 电子商务法第38条第2款: the clause, and its 款
+    if split is None:
+        return None
+    compact, paragraph, item = split
     match = _TITLE_WITH_ARTICLE_RE.search(compact)
     name = ""
     if match:
@@ -230,10 +223,3 @@ def _article_ref(text: str) -> ArticleRef | None:
     return ArticleRef(
         number=number, suffix=match["suffix"] or "", name=name, paragraph=paragraph, item=item
     )
-
-
-def _small_number(raw: str | None) -> int | None:
-    if not raw:
-        return None
-    number = ascii_int(raw, max_digits=3) if raw.isascii() else cn_to_int(raw)
-    return number if number and number > 0 else None
