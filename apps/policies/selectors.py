@@ -271,10 +271,11 @@ class ProvisionNotFound(Exception):
     """The clause exists but not the 款 or 项 asked for."""
 
     def __init__(self, clause: Clause, ref: ProvisionRef):
-        count = len(paragraphs_of(clause.text))
+        paragraphs = paragraphs_of(clause.text)
+        count = len(paragraphs)
         wanted = provision_label(ref.paragraph, ref.item)
         if ref.item and ref.paragraph <= count:
-            items = len(paragraphs_of(clause.text)[ref.paragraph - 1].items)
+            items = len(paragraphs[ref.paragraph - 1].items)
             has = (
                 f"{provision_label(ref.paragraph)}共{int_to_cn(items)}项"
                 if items

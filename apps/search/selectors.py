@@ -11,8 +11,13 @@ from haystack import connections
 
 from apps.documents.models import Article
 from apps.policies.models import Clause, Regulation
-from apps.policies.selectors import article_missing_message, issuer_canonical_name
-from lawtext.provisions import anchor, line_anchors
+from apps.policies.selectors import (
+    ProvisionNotFound,
+    article_missing_message,
+    issuer_canonical_name,
+    provision_check,
+)
+from lawtext.provisions import ProvisionRef
 
 from .highlight import highlight
 from .matching import VersionScope
@@ -200,21 +205,23 @@ def search_documents(
     )
 
 
-def _provision_fragment(clause: Clause, article) -> str:
+def _provision_fragment(clause: Clause, asked) -> str:
     """'#k2' when the query named this clause's 第2款 (and the clause has it)."""
     if (
-        not article
-        or not article.paragraph
+        not asked
+        or not asked.paragraph
         or (clause.number, clause.suffix)
         != (
-            article.number,
-            article.suffix,
+            asked.number,
+            asked.suffix,
         )
     ):
         return ""
-    places = line_anchors(clause.text)
-    wanted = (article.paragraph, article.item)
-    return "#" + anchor(*wanted) if wanted in places else ""
+    try:
+        ref = ProvisionRef(asked.number, asked.suffix, asked.paragraph, asked.item)
+        return "#" + provision_check(clause=clause, ref=ref)
+    except ProvisionNotFound:
+        return ""
 
 
 def query_has_words(parsed) -> bool:
