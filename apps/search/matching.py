@@ -130,8 +130,7 @@ def in_force_first(gen: Generation, ranked: list[tuple[int, float]]) -> list[tup
         return ranked
     docnums = np.fromiter((d for d, _ in ranked), np.int64, len(ranked))
     groups = _sort_keys(gen, "lineage")[docnums]
-    statuses = facet_table(gen, "status")
-    in_force = statuses.codes_of(docnums) == statuses.code_of.get(Status.IN_FORCE, -2)
+    in_force = _in_force(gen)[docnums]
     reordered = list(ranked)
     for group in np.unique(groups[~in_force]):
         places = np.flatnonzero(groups == group)
@@ -160,9 +159,9 @@ def collapse_versions(gen: Generation, hits: Hits) -> tuple[Hits, np.ndarray]:
     """One hit per lineage: its version in force, else its latest, entering the ranking with
     the best score of its versions (the head is then re-ranked on its own words), and the
     number of versions that matched. Linear in the hits: the versions' order is the index's."""
-    rank, group_of, doc_at = _version_ranks(gen)
+    rank, group_of, group_count, doc_at = _version_ranks(gen)
     groups, ranks = group_of[hits.docnums], rank[hits.docnums]
-    best_rank = np.full(int(group_of.max()) + 1, -1, dtype=np.int64)
+    best_rank = np.full(group_count, -1, dtype=np.int64)
     np.maximum.at(best_rank, groups, ranks)
     best_score = np.full(len(best_rank), -np.inf)
     np.maximum.at(best_score, groups, hits.scores)
@@ -173,24 +172,32 @@ def collapse_versions(gen: Generation, hits: Hits) -> tuple[Hits, np.ndarray]:
     return Hits(chosen[by_docnum], best_score[present][by_docnum]), counts[by_docnum]
 
 
-def _version_ranks(gen: Generation) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _version_ranks(gen: Generation) -> tuple[np.ndarray, np.ndarray, int, np.ndarray]:
     """Per docnum, its rank among all documents ordered by (lineage, in force, date, docnum) —
-    the best version of a lineage ranks highest — and its lineage as a dense number; and the
-    docnum at each rank."""
+    the best version of a lineage ranks highest — and its lineage as a dense number; the number
+    of lineages; and the docnum at each rank."""
 
     def build():
-        count = gen.searcher.reader().doc_count_all()
-        everything = np.arange(count, dtype=np.int64)
         lineages = _sort_keys(gen, "lineage")
-        statuses = facet_table(gen, "status")
-        in_force = statuses.codes_of(everything) == statuses.code_of.get(Status.IN_FORCE, -2)
-        order = np.lexsort((everything, _sort_keys(gen, "date"), in_force, lineages))
-        rank = np.empty(count, dtype=np.int64)
+        everything = np.arange(len(lineages), dtype=np.int64)
+        order = np.lexsort((everything, _sort_keys(gen, "date"), _in_force(gen), lineages))
+        rank = np.empty(len(lineages), dtype=np.int64)
         rank[order] = everything
-        group_of = np.unique(lineages, return_inverse=True)[1].astype(np.int64)
-        return rank, group_of, order
+        distinct, group_of = np.unique(lineages, return_inverse=True)
+        return rank, group_of.astype(np.int64), len(distinct), order
 
     return gen.cached(("version-ranks",), build)
+
+
+def _in_force(gen: Generation) -> np.ndarray:
+    """Per docnum: is it (a document of) a version in force."""
+
+    def build():
+        statuses = facet_table(gen, "status")
+        everything = np.arange(gen.searcher.reader().doc_count_all(), dtype=np.int64)
+        return statuses.codes_of(everything) == statuses.code_of.get(Status.IN_FORCE, -2)
+
+    return gen.cached(("in-force",), build)
 
 
 def top_order(keys: np.ndarray, docnums: np.ndarray, limit: int) -> np.ndarray:
