@@ -70,15 +70,20 @@ class ClauseJumpForm(forms.Form):
     )
 
 
-class AsOfForm(forms.Form):
-    """`as_of=YYYY-MM-DD`: the version in force on that day (pages and API)."""
-
-    as_of = forms.DateField(
-        required=True,
+def as_of_field(*, required: bool, label: str) -> forms.DateField:
+    """`as_of=YYYY-MM-DD`: the versions in force on that day (regulation, clause, search)."""
+    return forms.DateField(
+        required=required,
         input_formats=["%Y-%m-%d"],
-        label="日期",
+        label=label,
         error_messages={
             "invalid": "as_of 应为 YYYY-MM-DD 格式的日期，例如 2020-01-01。",
             "required": "as_of 不能为空：请给出 YYYY-MM-DD 格式的日期。",
         },
     )
+
+
+class AsOfForm(forms.Form):
+    """The version in force on a day, for the regulation and clause pages and API."""
+
+    as_of = as_of_field(required=True, label="日期")

@@ -3,6 +3,7 @@
 from django import forms
 
 from apps.core.forms import ManyValuesField
+from apps.policies.forms import as_of_field
 from apps.policies.models import Level, Status
 
 from .search_indexes import TYPE_LABELS
@@ -38,12 +39,7 @@ class SearchForm(forms.Form):
         choices=[("", "每部法规一条（现行有效版本优先）"), ("all", "所有版本")],
         label="版本",
     )
-    as_of = forms.DateField(
-        required=False,
-        input_formats=["%Y-%m-%d"],
-        label="在该日有效的版本",
-        error_messages={"invalid": "as_of 应为 YYYY-MM-DD 格式的日期，例如 2020-01-01。"},
-    )
+    as_of = as_of_field(required=False, label="在该日有效的版本")
     page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE, label="页码")
     page_size = forms.IntegerField(
         required=False, min_value=1, max_value=MAX_PAGE_SIZE, label="每页条数"
