@@ -89,15 +89,6 @@ class ChangeEntry:
         return not self.regulation.has_earlier
 
     @property
-    def named(self) -> str:
-        """《title》, with the version's label when its work has several versions."""
-        regulation = self.regulation
-        several = regulation.has_earlier or regulation.superseded
-        if several and regulation.version_label:
-            return f"《{regulation.title}》（{regulation.version_label}）"
-        return f"《{regulation.title}》"
-
-    @property
     def category(self) -> str:
         if self.kind == VERSION:
             return "新法规" if self.is_new_work else "新版本"
@@ -111,7 +102,7 @@ class ChangeEntry:
                 return f"新法规：《{regulation.title}》"
             label = f"（{regulation.version_label}）" if regulation.version_label else ""
             return f"新版本{label}：《{regulation.title}》"
-        return f"{self.named}{self.category}"
+        return f"{self.regulation.cited_title}{self.category}"
 
     @property
     def summary(self) -> str:
@@ -145,9 +136,11 @@ def change_entries(
     base is never loaded; the merged list is cut to `limit`.
     """
     today = today or timezone.localdate()
-    base = with_place_in_work(
-        regulations if regulations is not None else Regulation.objects.all()
-    ).only(*_FIELDS)
+    base = (
+        with_place_in_work(regulations if regulations is not None else Regulation.objects.all())
+        .select_related("work")
+        .only(*_FIELDS, "work__version_count")
+    )
     dated = base.filter(promulgated_on__isnull=False).order_by("-promulgated_on", "-pk")
     undated = base.filter(promulgated_on__isnull=True).order_by("-updated_at", "-pk")
     amended = base.filter(superseded=True, expires_on__lte=today).order_by("-expires_on", "-pk")
