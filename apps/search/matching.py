@@ -20,6 +20,7 @@ from whoosh import query as wq
 
 from apps.policies.models import Status
 
+from . import ranking
 from .analysis import cut_words, phrase_grams
 from .caches import Generation
 from .facets import allowed, docnum_mask, facet_table, live_docs, live_mask
@@ -102,7 +103,9 @@ def _run(gen: Generation, parsed, filters, sortedby, reverse, limit, scope) -> M
             ranked = [(int(d), 0.0) for d in docnums[:limit]]
             return Matches(ranked, docnums, len(ranked) == len(docnums), versions=versions)
     else:
-        hits = _hits(gen, parsed, partial=scope.partial)
+        terms = [] if counting else _defined_terms(parsed)
+        definitions = ranking.defining(exact_view(gen), terms)
+        hits = _hits(gen, parsed, definitions, partial=scope.partial)
         if mask is not None:
             hits = hits.within(mask)
         hits, versions = _in_scope(gen, hits, scope)
@@ -116,7 +119,14 @@ def _run(gen: Generation, parsed, filters, sortedby, reverse, limit, scope) -> M
     ranked = [(int(hits.docnums[i]), float(hits.scores[i])) for i in order]
     words = [w for group in parsed.must for t in group for w in cut_words(t.text)]
     if words and not sortedby and len(order):
-        ranked = rerank_head(gen.searcher, hits, order, words, ranked)
+        ranked = rerank_head(
+            gen.searcher,
+            hits,
+            order,
+            words,
+            ranked,
+            lambda docnums: ranking.factors(gen, docnums, definitions),
+        )
     if not scope.collapse and not sortedby:
         ranked = in_force_first(gen, ranked)
     complete = len(ranked) == len(hits.docnums)
@@ -210,8 +220,16 @@ def top_order(keys: np.ndarray, docnums: np.ndarray, limit: int) -> np.ndarray:
     return np.lexsort((docnums, keys))
 
 
-def _hits(gen: Generation, parsed: ParsedQuery, *, partial: bool = False) -> Hits:
-    """Every document the query matches, with its BM25 score over exact occurrences.
+def _defined_terms(parsed: ParsedQuery) -> list[str]:
+    """The words of the query whose definition is looked for: unquoted, as typed."""
+    return [term.text for group in parsed.must for term in group if not term.exact]
+
+
+def _hits(
+    gen: Generation, parsed: ParsedQuery, definitions: np.ndarray, *, partial: bool = False
+) -> Hits:
+    """Every document the query matches, with its BM25 score over exact occurrences times its
+    authority (and DEFINITION_WEIGHT for the `definitions` of a query word).
 
     Terms of a group are alternatives, groups are all required; an article reference adds
     its clause (first, by its boost) to what the words match, or is the whole query; the
@@ -220,7 +238,9 @@ def _hits(gen: Generation, parsed: ParsedQuery, *, partial: bool = False) -> Hit
     view = exact_view(gen)
     hits = None
     groups = [
-        Hits.union([view.hits(v) for term in group for v in term.variants()])
+        ranking.weighed(
+            gen, Hits.union([view.hits(v) for term in group for v in term.variants()]), definitions
+        )
         for group in parsed.must
     ]
     if partial and groups:  # each word held counts PARTIAL_STEP: more words rank first

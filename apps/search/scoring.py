@@ -7,6 +7,7 @@ added, read from its postings.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -68,11 +69,16 @@ def _bm25(idf: float, tf: np.ndarray, lengths: np.ndarray, average_length: float
 
 
 def rerank_head(
-    searcher, hits: Hits, order: np.ndarray, words: list[str], ranked: list[tuple[int, float]]
+    searcher,
+    hits: Hits,
+    order: np.ndarray,
+    words: list[str],
+    ranked: list[tuple[int, float]],
+    factors: Callable[[np.ndarray], np.ndarray],
 ) -> list[tuple[int, float]]:
     """`ranked` (the hits in `order`) with its head ranked again, the BM25F score of each of the
-    query's jieba `words` (in Whoosh's word field) added: where the query is a whole word
-    (办理登记) before where it is inside another (登记机关).
+    query's jieba `words` (in Whoosh's word field), times the documents' `factors`, added: where
+    the query is a whole word (办理登记) before where it is inside another (登记机关).
 
     Always the same head (the best RERANK_DEPTH by occurrences), whatever the page asked for:
     pages never overlap.
@@ -80,8 +86,10 @@ def rerank_head(
     head = np.sort(order[:RERANK_DEPTH])
     docnums = hits.docnums[head]
     scores = hits.scores[head].copy()
+    words_score = np.zeros(len(docnums))
     for word in words:
-        scores += word_scores(searcher, WORD_FIELD, word, docnums)
+        words_score += word_scores(searcher, WORD_FIELD, word, docnums)
+    scores += words_score * factors(docnums)
     best = np.lexsort((docnums, -scores))
     reranked = [(int(docnums[i]), float(scores[i])) for i in best]
     return reranked + ranked[len(head) :]
