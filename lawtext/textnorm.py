@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
+
+import opencc
 
 from .numerals import CN_NUMERAL_CHARS
 
@@ -26,6 +29,36 @@ _SPACE_DIGIT_CJK = re.compile(rf"(?<=\d)[ \t]+(?=[{CJK}])|(?<=[{CJK}])[ \t]+(?=\
 _SPACE_DIGIT_CJK_NO_TAB = re.compile(rf"(?<=\d) +(?=[{CJK}])|(?<=[{CJK}]) +(?=\d)")
 # OCR slips seen in the sources; each is a character that never occurs in these texts otherwise.
 _OCR_FIXES = str.maketrans({"臵": "置"})
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+@lru_cache(maxsize=8192)
+def simplified_char(char: str) -> str:
+    """One character in simplified Chinese (電 → 电); itself when it has no one-character form."""
+    converted = _t2s().convert(char)
+    return converted if len(converted) == 1 else char
+
+
+def simplified(text: str) -> str:
+    """The text in simplified Chinese, character for character: 電子商務法 → 电子商务法."""
+    return "".join(simplified_char(char) for char in text)
+
+
+_YEAR_IN_BRACKETS = re.compile(r"[\[［【(（〔]\s*(\d{4})\s*[\]］】)）〕]")
+_ASCII_PARENS = str.maketrans({"(": "（", ")": "）"})
+
+
+def title_spellings(typed: str) -> list[str]:
+    """What a typed title or 文号 may stand for as the texts write it: in simplified Chinese
+    (電子商務法 → 电子商务法), the year of a 文号 in 〔〕 whatever brackets were typed
+    (国发[2014]21号 → 国发〔2014〕21号), and a title's ASCII parentheses full width."""
+    text = simplified(normalize_chars(typed.strip()))
+    text = _YEAR_IN_BRACKETS.sub(r"〔\1〕", text)
+    return list(dict.fromkeys([typed.strip(), text, text.translate(_ASCII_PARENS)]))
 
 
 def normalize_chars(text: str) -> str:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.http import HttpRequest
 
 
@@ -29,6 +32,32 @@ class ManyValuesField(forms.Field):
             if item not in cleaned:
                 cleaned.append(item)
         return cleaned
+
+
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2100, 12, 31)  # of any date a range may name
+
+
+def day_field(label: str) -> forms.DateField:
+    """An optional end of a date range, YYYY-MM-DD, within FIRST_DAY … LAST_DAY."""
+    return forms.DateField(
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        label=label,
+        validators=[
+            MinValueValidator(FIRST_DAY, f"日期不能早于 {FIRST_DAY:%Y-%m-%d}。"),
+            MaxValueValidator(LAST_DAY, f"日期不能晚于 {LAST_DAY:%Y-%m-%d}。"),
+        ],
+        error_messages={"invalid": "日期应为 YYYY-MM-DD 格式，例如 2019-01-01。"},
+    )
+
+
+def check_day_ranges(form: forms.Form, *pairs: tuple[str, str]) -> None:
+    """Add an error to the later field of each (after, before) pair whose ends are reversed."""
+    for after, before in pairs:
+        first, last = form.cleaned_data.get(after), form.cleaned_data.get(before)
+        if first and last and first > last:
+            label = form.fields[before].label
+            form.add_error(before, f"{label}（{last:%Y-%m-%d}）早于起始日期（{first:%Y-%m-%d}）。")
 
 
 def form_errors(form: forms.Form) -> dict[str, list[str]]:

@@ -3,6 +3,8 @@
 from django import forms
 from django.core.validators import RegexValidator
 
+from apps.core.forms import check_day_ranges, day_field
+
 from .models import Level, Status
 
 SORT_CHOICES = [("date", "发布日期（新→旧）"), ("date_asc", "发布日期（旧→新）"), ("title", "标题")]
@@ -33,8 +35,8 @@ class RegulationFilterForm(forms.Form):
         required=False, choices=[("", "全部")] + Status.choices, label="时效性"
     )
     year = forms.IntegerField(required=False, min_value=1949, max_value=2100, label="发布年份")
-    promulgated_after = forms.DateField(required=False, label="发布日期不早于")
-    promulgated_before = forms.DateField(required=False, label="发布日期不晚于")
+    promulgated_after = day_field("发布日期不早于")
+    promulgated_before = day_field("发布日期不晚于")
     has_full_text = BooleanChoiceField(required=False, label="全文")
     sort = forms.ChoiceField(required=False, choices=SORT_CHOICES, label="排序")
     page = forms.IntegerField(required=False, min_value=1, max_value=100_000, label="页码")
@@ -52,6 +54,10 @@ class RegulationFilterForm(forms.Form):
         "promulgated_before",
         "has_full_text",
     )
+
+    def clean(self):
+        check_day_ranges(self, ("promulgated_after", "promulgated_before"))
+        return super().clean()
 
     def filters(self) -> dict:
         return {

@@ -10,6 +10,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.safestring import SafeString, mark_safe
 
 from apps.documents.models import Article, Publication
+from lawtext.doctrines import doctrine_clauses
 from lawtext.numerals import ascii_int, cn_to_int, int_to_cn
 from lawtext.provisions import (
     ProvisionRef,
@@ -20,6 +21,7 @@ from lawtext.provisions import (
     provision_label,
 )
 from lawtext.shortnames import full_name_for
+from lawtext.textnorm import title_spellings
 from lawtext.versions import CHANGED, align_clauses, char_diff
 
 from .models import (
@@ -74,7 +76,13 @@ def regulation_list(*, filters: dict, sort: str = "date") -> QuerySet[Regulation
     has_full_text."""
     queryset = regulation_queryset()
     if q := filters.get("q"):
-        named = Q(title__icontains=q) | Q(short_title__icontains=q) | Q(doc_number__icontains=q)
+        named = Q()
+        for spelling in title_spellings(q):
+            named |= (
+                Q(title__icontains=spelling)
+                | Q(short_title__icontains=spelling)
+                | Q(doc_number__icontains=spelling)
+            )
         if full_name := full_name_for(q):  # 电商法 → 电子商务法
             named |= Q(short_title=full_name)
         queryset = queryset.filter(named)
@@ -344,6 +352,35 @@ def article_missing_message(*, title: str, number: int, suffix: str = "") -> str
     if last is None:
         return f"《{regulation.title}》没有条文全文，无法找到{wanted}。"
     return f"《{regulation.title}》共{int_to_cn(last)}条，没有{wanted}。"
+
+
+@dataclass(frozen=True)
+class DoctrineMatch:
+    """A doctrine name's clause in force, and the clauses of its other versions (its lineage)."""
+
+    clause: Clause
+    lineage_ids: list[int]
+
+
+def doctrine_matches(*, term: str) -> list[DoctrineMatch]:
+    """The clauses in force that a doctrine name customarily names (lawtext.doctrines), most
+    customary first; a row whose regulation or clause is not in the base is left out."""
+    found = []
+    for row in doctrine_clauses(term):
+        clause = (
+            Clause.objects.select_related("regulation")
+            .filter(
+                Q(regulation__short_title=row.title) | Q(regulation__title=row.title),
+                regulation__status=Status.IN_FORCE,
+                number=row.number,
+                suffix=row.suffix,
+            )
+            .first()
+        )
+        if clause is not None:
+            lineage = Clause.objects.filter(Q(lineage=clause.lineage_id) | Q(pk=clause.lineage_id))
+            found.append(DoctrineMatch(clause, list(lineage.values_list("pk", flat=True))))
+    return found
 
 
 def clause_find(*, regulation_slug: str, key: str) -> Clause | None:

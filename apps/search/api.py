@@ -14,6 +14,13 @@ from .search_indexes import TYPE_LABELS
 from .selectors import SearchError, search_documents
 from .storage import SearchUnavailable
 
+DAY_RANGE_PARAMS = {
+    "promulgated_after": "公布日期不早于该日",
+    "promulgated_before": "公布日期不晚于该日",
+    "effective_after": "（本版本）施行日期不早于该日",
+    "effective_before": "（本版本）施行日期不晚于该日",
+}
+
 
 class FacetValueSerializer(serializers.Serializer):
     value = serializers.CharField()
@@ -107,6 +114,16 @@ class SearchView(APIView):
             OpenApiParameter(
                 "as_of", OpenApiTypes.DATE, description="YYYY-MM-DD：只检索该日有效的版本"
             ),
+            OpenApiParameter(
+                "scope",
+                str,
+                enum=["title"],
+                description="检索范围。title：只在法规标题（含简称）中检索，结果为法规；缺省为全文",
+            ),
+            *[
+                OpenApiParameter(name, OpenApiTypes.DATE, description=f"YYYY-MM-DD：{label}")
+                for name, label in DAY_RANGE_PARAMS.items()
+            ],
             int_param("page", 1, MAX_PAGE, "页码"),
             int_param("page_size", 1, MAX_PAGE_SIZE),
         ],

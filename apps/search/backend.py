@@ -204,10 +204,13 @@ class ChineseWhooshBackend(WhooshSearchBackend):
         reverse = bool(sort_by) and sort_by[0].startswith("-")
 
         scope = kwargs.get("version_scope", matching.ALL_VERSIONS)
+        narrowing = kwargs.get("narrowing", matching.NOTHING_MORE)
 
         def read(gen):
             limit = end_offset  # 0: the matches and facet counts only, nothing ranked
-            found = matching.matches(gen, parsed, filters, sortedby, reverse, limit, scope)
+            found = matching.matches(
+                gen, parsed, filters, sortedby, reverse, limit, scope, narrowing
+            )
             facet_counts = {field: found.facet_counts(gen, field) for field in facets or ()}
             page = matching.page(gen, found, start_offset, end_offset, result_class)
             return found, facet_counts, page

@@ -242,6 +242,7 @@ class ExactView:
         lengths = np.concatenate(lengths)
         self.average_length = float(lengths.mean()) if len(lengths) else 1.0
         self.doc_count = doc_count
+        self.docnum_of = docnum_of  # live documents: index id → docnum
 
     def hits(self, word: str) -> Hits:
         """The documents holding `word` exactly, scored by BM25 over its occurrences."""

@@ -2,11 +2,12 @@
 
 from django import forms
 
-from apps.core.forms import ManyValuesField
+from apps.core.forms import ManyValuesField, check_day_ranges, day_field
 from apps.policies.forms import as_of_field
 from apps.policies.models import Level, Status
 
 from .search_indexes import TYPE_LABELS
+from .selectors import SCOPE_FULL_TEXT, SCOPE_TITLE
 
 SORT_CHOICES = [("relevance", "相关度"), ("date", "日期（新→旧）"), ("date_asc", "日期（旧→新）")]
 MAX_PAGE = 1000
@@ -40,6 +41,14 @@ class SearchForm(forms.Form):
         label="版本",
     )
     as_of = as_of_field(required=False, label="在该日有效的版本")
+    # The advanced search: where the words are looked for, and 公布/施行 date ranges.
+    scope = forms.ChoiceField(
+        required=False, choices=[("", "全文"), (SCOPE_TITLE, "标题")], label="检索范围"
+    )
+    promulgated_after = day_field("公布日期不早于")
+    promulgated_before = day_field("公布日期不晚于")
+    effective_after = day_field("施行日期不早于")
+    effective_before = day_field("施行日期不晚于")
     page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE, label="页码")
     page_size = forms.IntegerField(
         required=False, min_value=1, max_value=MAX_PAGE_SIZE, label="每页条数"
@@ -57,6 +66,14 @@ class SearchForm(forms.Form):
         "publication",
     )
 
+    def clean(self):
+        check_day_ranges(
+            self,
+            ("promulgated_after", "promulgated_before"),
+            ("effective_after", "effective_before"),
+        )
+        return super().clean()
+
     def filters(self) -> dict[str, str | list[str]]:
         """The filters given: a list of values for a facet, one value for the others."""
         return {name: self.cleaned_data[name] for name in self.FILTERS if self.cleaned_data[name]}
@@ -72,4 +89,7 @@ class SearchForm(forms.Form):
             "sort": data["sort"] or "relevance",
             "versions": data["versions"] or "latest",
             "as_of": data["as_of"],
+            "search_in": data["scope"] or SCOPE_FULL_TEXT,
+            "promulgated": (data["promulgated_after"], data["promulgated_before"]),
+            "effective": (data["effective_after"], data["effective_before"]),
         }

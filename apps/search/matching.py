@@ -28,10 +28,12 @@ from .fields import NO_SUFFIX
 from .phrase import ExactPhrase
 from .query import ParsedQuery
 from .scoring import NO_DOCS, Hits, rerank_head
+from .search_indexes import TYPE_REGULATION
 from .storage import exact_view
 
 ARTICLE_BOOST = 50.0
 PARTIAL_STEP = 1000.0  # above any score of the words themselves
+PINNED_STEP = 10 * PARTIAL_STEP
 KEEP_RANKED = 100  # ranked matches kept per query: the first five pages of twenty
 
 
@@ -77,37 +79,64 @@ class VersionScope:
 ALL_VERSIONS = VersionScope()
 
 
+@dataclass(frozen=True)
+class Narrowing:
+    """What else a search is told: index ids matched and put first in their order (a doctrine
+    name's clauses), day ranges (column, first, last day ordinal) a document's dates must fall
+    in, and whether the words are looked for in regulation titles only."""
+
+    pinned: tuple[str, ...] = ()
+    day_ranges: tuple[tuple[str, int, int], ...] = ()
+    titles_only: bool = False
+
+
+NOTHING_MORE = Narrowing()
+
+
 def matches(
-    gen: Generation, parsed, filters, sortedby, reverse, limit, scope=ALL_VERSIONS
+    gen: Generation,
+    parsed,
+    filters,
+    sortedby,
+    reverse,
+    limit,
+    scope=ALL_VERSIONS,
+    narrowing=NOTHING_MORE,
 ) -> Matches:
     """The matches of a query, from the per-generation cache when it holds enough of them."""
-    key = (*gen.key(), repr(parsed), filters, sortedby, reverse, scope)
+    key = (*gen.key(), repr(parsed), filters, sortedby, reverse, scope, narrowing)
     found = gen.caches.cached_matches(key)
     if found is None or (not found.complete and len(found.ranked) < limit):
-        found = _run(gen, parsed, filters, sortedby, reverse, limit, scope)
+        found = _run(gen, parsed, filters, sortedby, reverse, limit, scope, narrowing)
         gen.caches.keep_matches(key, found)
     return found
 
 
-def _run(gen: Generation, parsed, filters, sortedby, reverse, limit, scope) -> Matches:
+def _run(gen: Generation, parsed, filters, sortedby, reverse, limit, scope, narrowing) -> Matches:
     counting = limit == 0  # only the matches and their facet counts are wanted: no ranking
     limit = 0 if counting else max(limit, KEEP_RANKED)
     permitted, mask = allowed(gen, filters) if filters else (None, None)
     versions = None
     if parsed.is_empty:
         docnums = permitted if permitted is not None else live_docs(gen)
-        hits = Hits(docnums, np.zeros(len(docnums)))
+        hits = _within_days(gen, Hits(docnums, np.zeros(len(docnums))), narrowing.day_ranges)
         hits, versions = _in_scope(gen, hits, scope)
         if not sortedby:  # browsing by facets: documents in index order, nothing to score
             docnums = hits.docnums
             ranked = [(int(d), 0.0) for d in docnums[:limit]]
             return Matches(ranked, docnums, len(ranked) == len(docnums), versions=versions)
     else:
-        terms = [] if counting else _defined_terms(parsed)
+        terms = [] if counting or narrowing.titles_only else _defined_terms(parsed)
         definitions = ranking.defining(exact_view(gen), terms)
-        hits = _hits(gen, parsed, definitions, partial=scope.partial)
+        if narrowing.titles_only:
+            hits = _title_hits(gen, parsed)
+        else:
+            hits = _hits(gen, parsed, definitions, partial=scope.partial)
+        if narrowing.pinned:
+            hits = Hits.union([hits, _pinned_hits(gen, narrowing.pinned)])
         if mask is not None:
             hits = hits.within(mask)
+        hits = _within_days(gen, hits, narrowing.day_ranges)
         hits, versions = _in_scope(gen, hits, scope)
     if counting:
         return Matches([], hits.docnums, complete=False, versions=versions)
@@ -118,6 +147,7 @@ def _run(gen: Generation, parsed, filters, sortedby, reverse, limit, scope) -> M
         order = top_order(-hits.scores, hits.docnums, limit)
     ranked = [(int(hits.docnums[i]), float(hits.scores[i])) for i in order]
     words = [w for group in parsed.must for t in group for w in cut_words(t.text)]
+    words = [] if narrowing.titles_only else words
     if words and not sortedby and len(order):
         ranked = rerank_head(
             gen.searcher,
@@ -150,6 +180,15 @@ def in_force_first(gen: Generation, ranked: list[tuple[int, float]]) -> list[tup
         for place, member in zip(places, members, strict=True):
             reordered[place] = ranked[member]
     return reordered
+
+
+def _within_days(gen: Generation, hits: Hits, day_ranges) -> Hits:
+    """The hits whose dates fall in every range (a document without the date falls in none)."""
+    for column, first, last in day_ranges:
+        days = _sort_keys(gen, column)[hits.docnums]
+        keep = (days >= max(first, 1)) & (days <= last)
+        hits = Hits(hits.docnums[keep], hits.scores[keep])
+    return hits
 
 
 def _in_scope(gen: Generation, hits: Hits, scope: VersionScope) -> tuple[Hits, np.ndarray | None]:
@@ -261,6 +300,51 @@ def _hits(
     return hits
 
 
+def _title_hits(gen: Generation, parsed: ParsedQuery) -> Hits:
+    """Regulations whose title (or short title) holds the query's words (each group: any of its
+    spellings; every group; none of the negated), the more authoritative first."""
+    docnums = None
+    for group in parsed.must:
+        either = np.unique(
+            np.concatenate([_title_docs(gen, v) for term in group for v in term.variants()])
+        )
+        docnums = either if docnums is None else np.intersect1d(docnums, either)
+    if docnums is None:  # a pure negation: every regulation but those
+        docnums = facet_table(gen, "content_type").docs_with(TYPE_REGULATION)
+        docnums = np.unique(docnums[live_mask(gen)[docnums]])
+    for term in parsed.must_not:
+        for variant in term.variants():
+            docnums = np.setdiff1d(docnums, _title_docs(gen, variant), assume_unique=True)
+    return Hits(docnums, ranking.authority_weights(gen)[docnums])
+
+
+def _title_docs(gen: Generation, text: str) -> np.ndarray:
+    """Live docnums of the regulations whose title holds `text` (two characters or more)."""
+    grams = phrase_grams(text)
+    if not grams or len(grams[0]) < 2:
+        return NO_DOCS
+    title = (
+        ExactPhrase("title_chars", grams) if len(grams) > 1 else wq.Term("title_chars", grams[0])
+    )
+    docnums = np.fromiter(title.docs(gen.searcher), dtype=np.int64)
+    return np.unique(docnums[live_mask(gen)[docnums]])
+
+
+def _pinned_hits(gen: Generation, pinned: tuple[str, ...]) -> Hits:
+    """The live documents of these index ids, scored above anything else in their order."""
+    docnum_of = exact_view(gen).docnum_of
+    found = [
+        (docnum_of[i], PINNED_STEP * (len(pinned) - at))
+        for at, i in enumerate(pinned)
+        if i in docnum_of
+    ]
+    found.sort()
+    return Hits(
+        np.array([d for d, _ in found], dtype=np.int64),
+        np.array([s for _, s in found], dtype=float),
+    )
+
+
 def _article_docs(gen: Generation, parsed: ParsedQuery) -> np.ndarray:
     """Live docnums of the clause an article reference names (in any regulation if unnamed)."""
     ref = parsed.article
@@ -281,14 +365,7 @@ def _regulations_named(gen: Generation, name: str) -> np.ndarray:
     Only regulation documents carry the titles, so clauses are found through their
     regulation's slug instead of each repeating the title in the index.
     """
-    grams = phrase_grams(name)
-    if not grams or len(grams[0]) < 2:
-        return NO_DOCS
-    title = (
-        ExactPhrase("title_chars", grams) if len(grams) > 1 else wq.Term("title_chars", grams[0])
-    )
-    docnums = np.fromiter(title.docs(gen.searcher), dtype=np.int64)
-    return np.unique(facet_table(gen, "regulation").codes_of(docnums))
+    return np.unique(facet_table(gen, "regulation").codes_of(_title_docs(gen, name)))
 
 
 def _sort_keys(gen: Generation, field: str) -> np.ndarray:

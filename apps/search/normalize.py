@@ -7,14 +7,8 @@ the original: highlighting can mark the original wording of what matched.
 from __future__ import annotations
 
 import unicodedata
-from functools import lru_cache
 
-import opencc
-
-
-@lru_cache(maxsize=1)
-def _t2s():
-    return opencc.OpenCC("t2s")
+from lawtext.textnorm import simplified_char
 
 
 class _FoldTable(dict):
@@ -25,10 +19,10 @@ class _FoldTable(dict):
         if char.isspace() or unicodedata.category(char) == "Cc":
             folded = " "
         else:
-            simplified = _t2s().convert(char)
+            simplified = simplified_char(char)
             folded = unicodedata.normalize("NFKC", simplified).lower()
             if len(folded) != 1:
-                folded = simplified.lower() if len(simplified) == 1 else char.lower()
+                folded = simplified.lower()
                 if len(folded) != 1:
                     folded = char
         self[code] = folded

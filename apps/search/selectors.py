@@ -14,13 +14,14 @@ from apps.policies.models import Clause, Regulation
 from apps.policies.selectors import (
     ProvisionNotFound,
     article_missing_message,
+    doctrine_matches,
     issuer_canonical_name,
     provision_check,
 )
 from lawtext.provisions import ProvisionRef
 
 from .highlight import highlight
-from .matching import VersionScope
+from .matching import Narrowing, VersionScope
 from .query import parse_query
 from .search_indexes import TYPE_ARTICLE, TYPE_CLAUSE, TYPE_LABELS, TYPE_REGULATION
 
@@ -37,6 +38,7 @@ FILTER_FIELDS = FACETS | {"regulation": "regulation", "publication": "publicatio
 SORTS = {"relevance": None, "date": ["-date"], "date_asc": ["date"]}
 FACET_LIMIT = 30
 MODE_ALL, MODE_PARTIAL = "all", "partial"
+SCOPE_FULL_TEXT, SCOPE_TITLE = "fulltext", "title"
 PARTIAL_NOTICE = "没有同时包含全部检索词的结果。以下是包含部分检索词的结果，包含的词越多越靠前。"
 _ARTICLE_TEXT = re.compile(r"[第笫].+条")
 NOTHING_TO_SEARCH = (
@@ -118,13 +120,18 @@ def search_documents(
     sort: str = "relevance",
     versions: str = "latest",
     as_of: date | None = None,
+    search_in: str = SCOPE_FULL_TEXT,
+    promulgated: tuple[date | None, date | None] = (None, None),
+    effective: tuple[date | None, date | None] = (None, None),
 ) -> SearchPage:
     """Clauses, regulations and articles matching `query` (the query language of query.py).
 
     An empty query matches everything, so facets can be browsed without typing. By default a
     clause or regulation found in several versions of its work is one hit, the version in
     force (else the latest); `versions="all"` shows every version; `as_of` searches only the
-    versions in force on that day.
+    versions in force on that day. `search_in="title"` looks for the words in regulation titles
+    only; `promulgated` and `effective` are (first, last) days of 公布日期 and of the version's
+    施行日期, either end open.
     """
     filters = {k: v for k, v in (filters or {}).items() if v}
     if "issuer" in filters:  # an alias (全国人大常委会) finds the body's canonical name
@@ -146,6 +153,12 @@ def search_documents(
         )
     scope = VersionScope(collapse=versions != "all", as_of=as_of.toordinal() if as_of else None)
     query_string = parsed.to_query_string() or "*"
+    titles_only = search_in == SCOPE_TITLE
+    narrowing = Narrowing(
+        pinned=() if titles_only else _doctrine_pins(parsed),
+        day_ranges=_day_ranges(date=promulgated, valid_from=effective),
+        titles_only=titles_only,
+    )
 
     def run(scope: VersionScope) -> dict:
         return backend.search(
@@ -156,6 +169,7 @@ def search_documents(
             narrow_queries=narrow,
             sort_by=SORTS.get(sort) or None,
             version_scope=scope,
+            narrowing=narrowing,
         )
 
     raw, mode = run(scope), MODE_ALL
@@ -174,6 +188,7 @@ def search_documents(
             facets=[FACETS[name]],
             narrow_queries=narrow - {narrow_of[name]},
             version_scope=scope,
+            narrowing=narrowing,
         )
         facet_fields[FACETS[name]] = others["facets"]["fields"][FACETS[name]]
     count = raw["hits"]
@@ -203,6 +218,33 @@ def search_documents(
         filters=filters,
         mode=mode,
     )
+
+
+def _day_ranges(**columns: tuple[date | None, date | None]) -> tuple[tuple[str, int, int], ...]:
+    """(column, first, last day ordinal) of each range with an end given."""
+    return tuple(
+        (
+            column,
+            first.toordinal() if first else 1,
+            last.toordinal() if last else date.max.toordinal(),
+        )
+        for column, (first, last) in columns.items()
+        if first or last
+    )
+
+
+def _doctrine_pins(parsed) -> tuple[str, ...]:
+    """A query that is one doctrine name (情势变更): the index ids of the clauses it names, most
+    customary first (every version of each), with a notice saying which they are."""
+    if len(parsed.must) != 1 or len(parsed.must[0]) != 1 or parsed.must[0][0].exact:
+        return ()
+    term = parsed.must[0][0].text
+    found = doctrine_matches(term=term)
+    if not found:
+        return ()
+    named = "、".join(f"《{m.clause.regulation.title}》{m.clause.label}" for m in found)
+    parsed.notices.append(f"「{term}」通常指{named}，排在最前。")
+    return tuple(f"policies.clause.{pk}" for m in found for pk in m.lineage_ids)
 
 
 def _provision_fragment(clause: Clause, asked) -> str:

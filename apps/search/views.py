@@ -8,10 +8,31 @@ from .search_indexes import TYPE_LABELS
 from .selectors import SearchError, search_documents
 from .storage import SearchUnavailable
 
+ADVANCED = (
+    "scope",
+    "promulgated_after",
+    "promulgated_before",
+    "effective_after",
+    "effective_before",
+)
+ADVANCED_FACETS = ("level", "status", "issuer", "province")
+
+
+def _advanced_context(request) -> dict:
+    """The advanced-search panel: the parameters it sets (a facet with several values chosen
+    stays with the facet list), and whether it opens already set."""
+    single = [name for name in ADVANCED_FACETS if len(request.GET.getlist(name)) <= 1]
+    return {
+        "advanced_fields": {*ADVANCED, *single},
+        "advanced_open": any(request.GET.get(name) for name in ADVANCED),
+        "chosen_levels": request.GET.getlist("level"),
+        "chosen_statuses": request.GET.getlist("status"),
+    }
+
 
 def search_page(request):
     form = SearchForm(request.GET)
-    context = {"form": form, "query": form.data.get("q", "")}
+    context = {"form": form, "query": form.data.get("q", ""), **_advanced_context(request)}
     if not form.is_valid():
         context["errors"] = form_errors(form)
         return render(request, "search/search.html", context, status=400)

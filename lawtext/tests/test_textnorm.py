@@ -44,3 +44,20 @@ def test_effective_dates_and_document_numbers_in_both_forms():
     assert find_doc_number("国务院关于印发……的通知 国发〔2014〕21号") == "国发〔2014〕21号"
     assert find_doc_number("沪府发（2014）5 号") == "沪府发（2014）5号"
     assert find_doc_number("中华人民共和国国务院令 第 654 号") == "中华人民共和国国务院令第654号"
+
+
+def test_simplified_keeps_length_and_leaves_simplified_text_alone():
+    from lawtext.textnorm import simplified
+
+    assert simplified("電子商務法第三十八條") == "电子商务法第三十八条"
+    assert simplified("电子商务法（2018）") == "电子商务法（2018）"
+
+
+def test_title_spellings_fold_script_brackets_of_a_year_and_parentheses():
+    from lawtext.textnorm import title_spellings
+
+    assert "电子商务法" in title_spellings("電子商務法")
+    assert "国发〔2014〕21号" in title_spellings("国发[2014]21号")
+    assert "国发〔2014〕21号" in title_spellings("国发【2014】21号")
+    assert "刑法修正案（十一）" in title_spellings("刑法修正案(十一)")
+    assert title_spellings(" 电子商务法 ") == ["电子商务法"]  # nothing to fold: one spelling

@@ -4,6 +4,17 @@ document.addEventListener("DOMContentLoaded", () => {
   for (const button of document.querySelectorAll("[data-print]")) {
     button.addEventListener("click", () => window.print());
   }
+  // The search form leaves out the advanced fields left empty: shorter, readable URLs.
+  for (const form of document.querySelectorAll("form.big-search")) {
+    form.addEventListener("submit", () => {
+      for (const field of form.querySelectorAll(".advanced input, .advanced select")) {
+        if (!field.value || (field.type === "radio" && !field.checked)) field.disabled = true;
+      }
+    });
+  }
+  window.addEventListener("pageshow", () => {
+    for (const field of document.querySelectorAll(".advanced [disabled]")) field.disabled = false;
+  });
   // 筛选 on a phone: the filters open above the results.
   const toggle = document.querySelector(".filters-toggle");
   if (toggle) {

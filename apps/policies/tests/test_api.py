@@ -53,6 +53,38 @@ def test_regulation_list_filters(api, params, check):
     assert len(results) < Regulation.objects.count()
 
 
+@pytest.mark.parametrize("typed", ["電子商務法", "电子商务法"])
+def test_regulation_list_title_filter_folds_traditional_characters(api, typed):
+    titles = [r["title"] for r in api.get("/api/v1/regulations/", {"q": typed}).json()["results"]]
+    assert "中华人民共和国电子商务法" in titles
+
+
+def test_regulation_list_doc_number_filter_reads_any_brackets_of_the_year(api):
+    numbered = Regulation.objects.filter(doc_number__contains="〔").first()
+    assert numbered is not None
+    for opening, closing in ("[]", "【】", "()", "〔〕"):
+        typed = numbered.doc_number.replace("〔", opening).replace("〕", closing)
+        answer = api.get("/api/v1/regulations/", {"q": typed}).json()
+        assert numbered.slug in [r["slug"] for r in answer["results"]], typed
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"promulgated_after": "2020-01-01", "promulgated_before": "2019-01-01"},
+        {"promulgated_after": "0001-01-01"},
+        {"promulgated_before": "9999-12-31"},
+        {"promulgated_after": "2020-13-45"},
+    ],
+)
+def test_regulation_list_absurd_date_ranges_are_a_400_with_the_error_shape(api, params):
+    response = api.get("/api/v1/regulations/", params)
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "bad_request" and error["message"]
+    assert error["fields"] and set(error["fields"]) <= set(params)
+
+
 def test_regulation_list_ordering(api):
     results = api.get("/api/v1/regulations/?ordering=title&page_size=100").json()["results"]
     titles = [r["title"] for r in results]
