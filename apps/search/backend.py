@@ -111,6 +111,9 @@ class ChineseWhooshBackend(WhooshSearchBackend):
 
     # ------------------------------------------------------------ writing
 
+    def _column_names(self) -> list[str]:
+        return [name for name, field in self.schema.items() if isinstance(field, COLUMN)]
+
     def prepare_document(self, index, obj) -> dict | None:
         """The fields of `obj` as the index stores them (None: the index skips it)."""
         try:
@@ -118,6 +121,12 @@ class ChineseWhooshBackend(WhooshSearchBackend):
         except SkipDocument:
             return None
         doc.pop("boost", None)
+        # A column holds a value for every document (haystack leaves a None out): a segment whose
+        # documents all lacked one would have no column, and a read of every segment would come
+        # up short.
+        for name in self._column_names():
+            if doc.get(name) is None:
+                doc[name] = 0
         for key, value in list(doc.items()):
             if isinstance(value, (list, tuple)):
                 doc[key] = ",".join(str(v).replace(",", " ") for v in value)

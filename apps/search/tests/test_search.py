@@ -6,7 +6,11 @@ import pytest
 
 from apps.policies.models import Clause, IssuingBody, Regulation
 from apps.policies.services.clauses import clause_create, clause_delete, clause_update
-from apps.policies.services.regulations import regulation_update
+from apps.policies.services.regulations import (
+    regulation_create,
+    regulation_delete,
+    regulation_update,
+)
 from apps.search.selectors import search_documents
 
 pytestmark = pytest.mark.django_db
@@ -288,3 +292,63 @@ def test_search_api_says_which_mode_answered(api):
     data = api.get("/api/v1/search/", {"q": "平台内经营者 子虚乌有的词"}).json()
     assert data["mode"] == "partial" and data["count"] > 0
     assert api.get("/api/v1/search/", {"q": "平台内经营者"}).json()["mode"] == "all"
+
+
+def _delete_all(capture, regulations):
+    with capture(execute=True):
+        for regulation in regulations:
+            regulation_delete(regulation=regulation)
+
+
+def test_the_same_wording_ranks_by_authority_law_first(django_capture_on_commit_callbacks):
+    wording = "甲乙测试机构应当在十日内办结登记"
+    levels = ["部门规章", "司法解释", "法律", "地方性法规", "行政法规"]
+    created = []
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            for level in levels:
+                regulation = regulation_create(title=f"测试{level}文本", level=level)
+                clause_create(regulation=regulation, number=1, text=wording)
+                created.append(regulation)
+        page = search_documents(query=wording, filters={"type": "clause"})
+        ranked = [hit.regulation.level for hit in page.results]
+        assert ranked[:3] == ["法律", "行政法规", "司法解释"]
+        assert sorted(ranked[3:]) == ["地方性法规", "部门规章"]  # one rank: 立法法 art. 106
+    finally:
+        _delete_all(django_capture_on_commit_callbacks, created)
+
+
+def test_the_clause_that_defines_a_term_comes_before_those_that_use_it(
+    django_capture_on_commit_callbacks,
+):
+    law = Regulation.objects.get(title="中华人民共和国电子签名法")
+    uses = "甲乙测试凭证应当保存。甲乙测试凭证丢失的，应当补办甲乙测试凭证。"
+    with django_capture_on_commit_callbacks(execute=True):
+        using = clause_create(regulation=law, number=201, text=uses)
+        defining = clause_create(
+            regulation=law, number=202, text="本法所称甲乙测试凭证，是指登记后发给的书面凭据。"
+        )
+    try:
+        assert _clauses("甲乙测试凭证")[1] == [defining, using]
+        # Quoted, the words are literal text: no definition is looked for, occurrences decide.
+        assert _clauses('"甲乙测试凭证"')[1] == [using, defining]
+    finally:
+        with django_capture_on_commit_callbacks(execute=True):
+            clause_delete(clause=using)
+            clause_delete(clause=defining)
+
+
+def test_records_without_dates_written_alone_keep_the_index_searchable(
+    django_capture_on_commit_callbacks,
+):
+    # Whoosh writes no column for a segment whose documents all lack the value: the index
+    # then read short (ValueError in every collapsed search) until the columns got a 0.
+    with django_capture_on_commit_callbacks(execute=True):
+        regulation = regulation_create(title="无日期的测试规定", level="规范性文件")
+        clause_create(regulation=regulation, number=1, text="无日期测试条文内容")
+    try:
+        assert regulation.promulgated_on is None and regulation.in_force_from is None
+        assert [c.regulation for c in _clauses("无日期测试条文")[1]] == [regulation]
+        assert search_documents(query="电子商务").count > 0
+    finally:
+        _delete_all(django_capture_on_commit_callbacks, [regulation])
