@@ -1,7 +1,12 @@
 """The JSON API: every endpoint, filters, number forms, auth, validation, throttling, caching."""
 
+from datetime import date
+
 import pytest
 
+from apps.policies.models import Regulation
+from apps.policies.selectors import doctrine_matches
+from lawtext.doctrines import doctrine_rows
 from tests.helpers import api_error
 
 pytestmark = pytest.mark.django_db
@@ -58,3 +63,70 @@ def test_a_blank_facet_value_filters_nothing(api):
     both = api.get("/api/v1/search/", {"q": "平台", "province": [" ", "浙江省"]})
     alone = api.get("/api/v1/search/", {"q": "平台", "province": "浙江省"})
     assert both.status_code == 200 and both.json()["count"] == alone.json()["count"]
+
+
+def test_search_in_titles_only_finds_regulations_by_their_title(api):
+    data = api.get("/api/v1/search/", {"q": "电子商务", "scope": "title"}).json()
+    titles = [r["title"] for r in data["results"]]
+    assert titles and all("电子商务" in t for t in titles)
+    assert {r["type"] for r in data["results"]} == {"regulation"}
+    # Full text finds the clauses too; the title scope never a regulation that only cites it.
+    assert api.get("/api/v1/search/", {"q": "电子商务"}).json()["count"] > data["count"]
+    assert (
+        api.get("/api/v1/search/", {"q": "電子商務", "scope": "title"}).json()["count"]
+        == (data["count"])
+    )
+    api_error(api.get("/api/v1/search/", {"q": "电子商务", "scope": "abstract"}), 400)
+
+
+@pytest.mark.parametrize(
+    ("params", "check"),
+    [
+        (
+            {"promulgated_after": "2021-01-01", "promulgated_before": "2021-12-31"},
+            lambda r: r.promulgated_on and 2021 == r.promulgated_on.year,
+        ),
+        ({"effective_after": "2021-09-01"}, lambda r: r.in_force_from >= date(2021, 9, 1)),
+        ({"effective_before": "2019-01-01"}, lambda r: r.in_force_from <= date(2019, 1, 1)),
+    ],
+)
+def test_date_ranges_keep_only_versions_dated_inside(api, params, check):
+    data = api.get("/api/v1/search/", {"type": "regulation", "page_size": 100, **params}).json()
+    regulations = Regulation.objects.in_bulk(
+        [r["regulation"]["slug"] for r in data["results"]], field_name="slug"
+    )
+    assert data["count"] and all(check(r) for r in regulations.values())
+    assert data["count"] < api.get("/api/v1/search/", {"type": "regulation"}).json()["count"]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"promulgated_after": "2021-12-31", "promulgated_before": "2021-01-01"},
+        {"effective_after": "2020-01-01", "effective_before": "1999-01-01"},
+        {"promulgated_after": "1066-10-14"},
+        {"effective_before": "3000-01-01"},
+        {"promulgated_after": "2021-02-30"},
+    ],
+)
+def test_absurd_date_ranges_are_a_400_naming_the_field(api, params):
+    error = api_error(api.get("/api/v1/search/", {"q": "电子商务", **params}), 400)
+    assert set(error["fields"]) & set(params)
+
+
+def test_a_doctrine_name_puts_its_clause_first_and_says_so(api):
+    # Every reviewed term whose law is in the test corpus: its clause in force comes first.
+    checked = 0
+    for term in dict.fromkeys(row.term for row in doctrine_rows()):
+        found = doctrine_matches(term=term)
+        if not found:
+            continue
+        data = api.get("/api/v1/search/", {"q": term}).json()
+        first = data["results"][0]
+        assert (first["regulation"]["slug"], first["number"]) == (
+            found[0].clause.regulation.slug,
+            found[0].clause.number,
+        ), term
+        assert any(f"「{term}」通常指" in notice for notice in data["notices"])
+        checked += 1
+    assert checked >= 3
