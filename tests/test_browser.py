@@ -329,3 +329,47 @@ def test_print_buttons_and_phone_filters_at_the_top(page, browser, live_site):
     assert filters.bounding_box()["y"] < small.locator(".results").bounding_box()["y"]
     shot(small, "phone-filters-open")
     phone.close()
+
+
+def test_advanced_search_by_title_and_dates(page, browser, live_site):
+    page.goto("/search/?q=" + quote("电子商务"))
+    panel = page.locator("details.advanced")
+    assert not panel.get_attribute("open")
+    panel.locator("summary").click()
+    page.get_by_label("标题").check()
+    page.get_by_label("公布日期不早于").fill("2018-01-01")
+    page.get_by_label("公布日期不晚于").fill("2018-12-31")
+    shot(page, "advanced-search-filled")
+    page.get_by_role("button", name="检索").click()
+    page.wait_for_load_state()
+    # Only what was set goes into the address: no empty parameters.
+    assert "scope=title" in page.url and "promulgated_after=2018-01-01" in page.url
+    assert "effective_after" not in page.url and "level=" not in page.url
+    titles = page.locator("a.hit-title").all_inner_texts()
+    assert titles and all("电子商务" in title for title in titles)
+    assert page.locator(".hit .badge", has_text="条文").count() == 0
+    dates = page.locator(".hit .meta").all_inner_texts()
+    assert all("2018年" in meta for meta in dates)
+    # The panel opens again with what was chosen, so the search can be changed.
+    assert page.locator("details.advanced").get_attribute("open") is not None
+    assert page.get_by_label("公布日期不晚于").input_value() == "2018-12-31"
+    shot(page, "advanced-search-results")
+    phone = browser.new_context(
+        base_url=live_site, viewport={"width": 375, "height": 812}, is_mobile=True
+    )
+    small = phone.new_page()
+    small.goto(page.url)
+    overflow = small.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0 and small.locator("details.advanced").get_attribute("open") is not None
+    shot(small, "phone-advanced-search")
+    phone.close()
+
+
+def test_a_reversed_date_range_is_explained(page):
+    response = page.goto(
+        "/search/?q="
+        + quote("电子商务")
+        + "&promulgated_after=2020-01-01&promulgated_before=2019-01-01"
+    )
+    assert response.status == 400
+    assert "早于起始日期" in page.locator(".error-box").inner_text()
