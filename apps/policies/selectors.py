@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from html import escape
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils.safestring import SafeString, mark_safe
 
 from apps.documents.models import Article, Publication
@@ -352,6 +352,32 @@ def article_missing_message(*, title: str, number: int, suffix: str = "") -> str
     if last is None:
         return f"《{regulation.title}》没有条文全文，无法找到{wanted}。"
     return f"《{regulation.title}》共{int_to_cn(last)}条，没有{wanted}。"
+
+
+def regulations_titled(*, name: str) -> QuerySet[Regulation]:
+    """The versions of the regulation whose title is exactly `name` (with or without
+    中华人民共和国, or its short title): the version in force first, then the newest. Unlike a
+    title that merely contains it (刑法修正案, 著作权法实施条例)."""
+    name = name.strip().strip("《》")
+    return (
+        Regulation.objects.filter(
+            Q(title=name) | Q(title="中华人民共和国" + name) | Q(short_title=name)
+        )
+        .annotate(in_force=Q(status=Status.IN_FORCE))
+        .order_by("-in_force", F("promulgated_on").desc(nulls_last=True), "pk")
+    )
+
+
+def clauses_numbered(*, name: str, number: int, suffix: str = "") -> list[int]:
+    """Ids of the clause with this number in each version of the regulation titled `name`,
+    in the order of regulations_titled."""
+    versions = list(regulations_titled(name=name).values_list("pk", flat=True))
+    found = dict(
+        Clause.objects.filter(regulation__in=versions, number=number, suffix=suffix).values_list(
+            "regulation_id", "pk"
+        )
+    )
+    return [found[pk] for pk in versions if pk in found]
 
 
 @dataclass(frozen=True)

@@ -222,7 +222,9 @@ class Texts:
 class ExactView:
     """The exact-match texts (base and delta) addressed by the docnums of one index generation."""
 
-    def __init__(self, texts: Texts, docnum_of: dict[str, int], *, doc_count: int):
+    def __init__(
+        self, texts: Texts, docnum_of: dict[str, int], *, doc_count: int, doc_count_all: int
+    ):
         self.base = texts.base
         lengths = []
         if self.base is not None:
@@ -241,8 +243,31 @@ class ExactView:
         lengths.append(np.array([len(text) for _, text in self.delta], dtype=np.int64))
         lengths = np.concatenate(lengths)
         self.average_length = float(lengths.mean()) if len(lengths) else 1.0
-        self.doc_count = doc_count
+        self.doc_count, self.doc_count_all = doc_count, doc_count_all
         self.docnum_of = docnum_of  # live documents: index id → docnum
+        self._base_index_of: np.ndarray | None = None  # docnum → base index (-1), when asked
+
+    def compact_texts(self, docnums: list[int]) -> list[str]:
+        """The texts of these documents as they are matched (compacted): for the ranking of a
+        page's worth of them, not for every match."""
+        if self._base_index_of is None:
+            inverse = np.full(self.doc_count_all, -1, dtype=np.int64)
+            if self.base is not None:
+                present = np.flatnonzero(self.base_docnums >= 0)
+                inverse[self.base_docnums[present]] = present
+            self._base_index_of = inverse
+        changed = dict(self.delta)
+        texts = []
+        for docnum in docnums:
+            at = self._base_index_of[docnum] if docnum < len(self._base_index_of) else -1
+            if docnum in changed:
+                texts.append(compact(changed[docnum]))
+            elif at >= 0:
+                start, end = self.base.starts[at], self.base.starts[at + 1] - 1
+                texts.append(np.asarray(self.base.text[start:end]).tobytes().decode("utf-32-le"))
+            else:
+                texts.append("")
+        return texts
 
     def hits(self, word: str) -> Hits:
         """The documents holding `word` exactly, scored by BM25 over its occurrences."""

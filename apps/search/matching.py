@@ -23,11 +23,12 @@ from apps.policies.models import Status
 from . import ranking
 from .analysis import cut_words, phrase_grams
 from .caches import Generation
+from .exact import compact
 from .facets import allowed, docnum_mask, facet_table, live_docs, live_mask
 from .fields import NO_SUFFIX
 from .phrase import ExactPhrase
 from .query import ParsedQuery
-from .scoring import NO_DOCS, Hits, rerank_head
+from .scoring import NO_DOCS, RERANK_DEPTH, Hits, rerank_head
 from .search_indexes import TYPE_REGULATION
 from .storage import exact_view
 
@@ -155,12 +156,27 @@ def _run(gen: Generation, parsed, filters, sortedby, reverse, limit, scope, narr
             order,
             words,
             ranked,
-            lambda docnums: ranking.factors(gen, docnums, definitions),
+            lambda docnums: ranking.factors(gen, docnums),
         )
+    if len(parsed.must) > 1 and not sortedby and not scope.partial and not narrowing.titles_only:
+        ranked = _closest_first(gen, parsed, ranked)
     if not scope.collapse and not sortedby:
         ranked = in_force_first(gen, ranked)
     complete = len(ranked) == len(hits.docnums)
     return Matches(ranked, hits.docnums, complete, versions=versions)
+
+
+def _closest_first(gen: Generation, parsed: ParsedQuery, ranked: list[tuple[int, float]]):
+    """The ranked head again, each score times its proximity factor (ranking.proximity_factors)
+    for the query's words, each group's first spelling: words that stand together first."""
+    head = ranked[:RERANK_DEPTH]
+    view = exact_view(gen)
+    texts = view.compact_texts([docnum for docnum, _ in head])
+    words = [compact(group[0].text) for group in parsed.must]
+    factors = ranking.proximity_factors(texts, words)
+    rescored = [(docnum, score * f) for (docnum, score), f in zip(head, factors, strict=True)]
+    rescored.sort(key=lambda pair: (-pair[1], pair[0]))
+    return rescored + ranked[len(head) :]
 
 
 def in_force_first(gen: Generation, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
@@ -268,7 +284,7 @@ def _hits(
     gen: Generation, parsed: ParsedQuery, definitions: np.ndarray, *, partial: bool = False
 ) -> Hits:
     """Every document the query matches, with its BM25 score over exact occurrences times its
-    authority (and DEFINITION_WEIGHT for the `definitions` of a query word).
+    authority, and a step up for the `definitions` of a query word (ranking.with_definitions).
 
     Terms of a group are alternatives, groups are all required; an article reference adds
     its clause (first, by its boost) to what the words match, or is the whole query; the
@@ -277,15 +293,15 @@ def _hits(
     view = exact_view(gen)
     hits = None
     groups = [
-        ranking.weighed(
-            gen, Hits.union([view.hits(v) for term in group for v in term.variants()]), definitions
-        )
+        ranking.weighed(gen, Hits.union([view.hits(v) for term in group for v in term.variants()]))
         for group in parsed.must
     ]
     if partial and groups:  # each word held counts PARTIAL_STEP: more words rank first
         hits = Hits.union([Hits(g.docnums, g.scores + PARTIAL_STEP) for g in groups])
     for either in () if partial else groups:
         hits = either if hits is None else hits.intersect(either)
+    if hits is not None:
+        hits = ranking.with_definitions(gen, hits, definitions)
     if parsed.article:
         docnums = _article_docs(gen, parsed)
         article = Hits(docnums, np.full(len(docnums), ARTICLE_BOOST))

@@ -1,10 +1,11 @@
 """What the law adds to a match's relevance: the authority of its 效力级别, and the clause that
 defines a term before the clauses that use it.
 
-Both are factors on the score of a match, so relevance still comes first: a clause that holds
-the words many times in a short text can outrank a more authoritative one that mentions them
-in passing, but between two texts that say the same thing the law comes before the 实施条例,
-the 司法解释 and the local regulation that repeat it.
+Authority is a factor on the score of a match, so relevance still comes first: a clause that
+holds the words many times in a short text can outrank a more authoritative one that mentions
+them in passing, but between two texts that say the same thing the law comes before the
+实施条例, the 司法解释 and the local regulation that repeat it. A definition is a step above the
+matches that only use the term.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from .caches import Generation
+from .exact import compact
 from .facets import facet_table
 from .scoring import Hits
 
@@ -32,11 +34,18 @@ LEVEL_WEIGHTS = {
     "地方政府规章": 1.1,
 }
 OTHER_WEIGHT = 1.0
-# 本法所称X，是指… / X，是指…: where a term is defined. The law's own definition comes first
-# for the term itself; a quoted phrase is literal text and is not read as a term.
-DEFINITION_WEIGHT = 3.0
-DEFINITION_FORMS = ("所称{}", "{}，是指", "{}是指", "{}，指")
+# 本法所称X，是指… / X，是指… / X，包括… / a clause that opens with "X是": where a term is defined.
+# Such a clause comes before those that use the term: it gains DEFINITION_STEP (times its
+# authority: the law's definition before the 实施条例's), more than the words' own scores give.
+# A quoted phrase is literal text and is not read as a term.
+DEFINITION_STEP = 200.0
+DEFINITION_FORMS = ("所称{}", "{}，是指", "{}是指", "{}，指", "{}，包括")
+OPENING_FORM = "{}是"  # 法人是具有民事权利能力…: a definition when the clause opens with it
+OPENING_CANDIDATES = 300  # documents holding "X是" whose opening is read
 DEFINED_TERM_CHARS = range(2, 13)
+# Several words: the closer together a document holds them, the higher it ranks — side by side
+# up to 1 + PROXIMITY_WEIGHT times, fading as the shortest stretch holding all of them grows.
+PROXIMITY_WEIGHT = 0.5
 
 
 def authority_weights(gen: Generation) -> np.ndarray:
@@ -55,23 +64,70 @@ def authority_weights(gen: Generation) -> np.ndarray:
 
 def defining(view, terms: list[str]) -> np.ndarray:
     """Docnums, ascending, of the documents that define one of `terms` (本法所称…，是指…)."""
-    found = [
-        view.hits(form.format(term)).docnums
-        for term in terms
-        if len(term) in DEFINED_TERM_CHARS
-        for form in DEFINITION_FORMS
-    ]
-    return np.unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int64)
+    found = [np.empty(0, dtype=np.int64)]
+    for term in terms:
+        if len(term) not in DEFINED_TERM_CHARS:
+            continue
+        found += [view.hits(form.format(term)).docnums for form in DEFINITION_FORMS]
+        opening = compact(OPENING_FORM.format(term))
+        candidates = view.hits(opening).docnums[:OPENING_CANDIDATES]
+        texts = view.compact_texts(candidates.tolist())
+        found.append(candidates[[text.startswith(opening) for text in texts]])
+    return np.unique(np.concatenate(found))
 
 
-def factors(gen: Generation, docnums: np.ndarray, definitions: np.ndarray) -> np.ndarray:
-    """The factor of each of `docnums` on its score: its authority and, where it defines a term
-    of the query (one of `definitions`), DEFINITION_WEIGHT."""
-    weights = authority_weights(gen)[docnums]
-    if len(definitions):
-        weights = weights * np.where(np.isin(docnums, definitions), DEFINITION_WEIGHT, 1.0)
-    return weights
+def factors(gen: Generation, docnums: np.ndarray) -> np.ndarray:
+    """The factor of each of `docnums` on its score: the authority of its 效力级别."""
+    return authority_weights(gen)[docnums]
 
 
-def weighed(gen: Generation, hits: Hits, definitions: np.ndarray) -> Hits:
-    return Hits(hits.docnums, hits.scores * factors(gen, hits.docnums, definitions))
+def weighed(gen: Generation, hits: Hits) -> Hits:
+    """`hits` scored times their authority."""
+    return Hits(hits.docnums, hits.scores * factors(gen, hits.docnums))
+
+
+def with_definitions(gen: Generation, hits: Hits, definitions: np.ndarray) -> Hits:
+    """`hits` with DEFINITION_STEP (times their authority) added to each of `definitions`, the
+    documents that define a word of the query."""
+    if not len(definitions):
+        return hits
+    defines = np.isin(hits.docnums, definitions)
+    step = defines * DEFINITION_STEP * factors(gen, hits.docnums)
+    return Hits(hits.docnums, hits.scores + step)
+
+
+def shortest_span(text: str, words: list[str]) -> int | None:
+    """The length of the shortest stretch of `text` that holds every word, or None."""
+    found = sorted(
+        (at, at + len(word), index)
+        for index, word in enumerate(words)
+        for at in _occurrences(text, word)
+    )
+    best, last_seen, ends = None, {}, {}
+    for start, end, index in found:
+        last_seen[index], ends[index] = start, end
+        if len(last_seen) == len(words):
+            span = max(ends.values()) - min(last_seen.values())
+            best = span if best is None else min(best, span)
+    return best
+
+
+def _occurrences(text: str, word: str):
+    at = text.find(word)
+    while at != -1 and word:
+        yield at
+        at = text.find(word, at + 1)
+
+
+def proximity_factors(texts: list[str], words: list[str]) -> np.ndarray:
+    """Per text: 1 + PROXIMITY_WEIGHT × (the words' length / the shortest stretch holding all
+    of them); 1 where they are not all there, or with fewer than two words."""
+    factors = np.ones(len(texts))
+    if len(words) < 2:
+        return factors
+    needed = sum(len(word) for word in words)
+    for at, text in enumerate(texts):
+        span = shortest_span(text, words)
+        if span:
+            factors[at] += PROXIMITY_WEIGHT * min(1.0, needed / span)
+    return factors

@@ -14,11 +14,14 @@ from apps.policies.models import Clause, Regulation
 from apps.policies.selectors import (
     ProvisionNotFound,
     article_missing_message,
+    clauses_numbered,
     doctrine_matches,
     issuer_canonical_name,
     provision_check,
+    regulations_titled,
 )
 from lawtext.provisions import ProvisionRef
+from lawtext.shortnames import full_name_for
 
 from .highlight import highlight
 from .matching import Narrowing, VersionScope
@@ -155,7 +158,7 @@ def search_documents(
     query_string = parsed.to_query_string() or "*"
     titles_only = search_in == SCOPE_TITLE
     narrowing = Narrowing(
-        pinned=() if titles_only else _doctrine_pins(parsed),
+        pinned=() if titles_only else _pins(parsed),
         day_ranges=_day_ranges(date=promulgated, valid_from=effective),
         titles_only=titles_only,
     )
@@ -233,12 +236,27 @@ def _day_ranges(**columns: tuple[date | None, date | None]) -> tuple[tuple[str, 
     )
 
 
-def _doctrine_pins(parsed) -> tuple[str, ...]:
-    """A query that is one doctrine name (情势变更): the index ids of the clauses it names, most
-    customary first (every version of each), with a notice saying which they are."""
+def _pins(parsed) -> tuple[str, ...]:
+    """Index ids the query names exactly, to come first in this order: the clause of an article
+    reference in the regulation titled so (电子商务法第38条: not 电子商务法实施条例's), a
+    regulation named by its title or short name alone (网安法), the clauses of a doctrine name."""
+    article = parsed.article
+    if article and article.name:
+        ids = clauses_numbered(name=article.title, number=article.number, suffix=article.suffix)
+        return tuple(f"policies.clause.{pk}" for pk in ids)
     if len(parsed.must) != 1 or len(parsed.must[0]) != 1 or parsed.must[0][0].exact:
         return ()
     term = parsed.must[0][0].text
+    name = full_name_for(term) or term
+    regulations = regulations_titled(name=name).values_list("pk", flat=True)
+    if name_pins := tuple(f"policies.regulation.{pk}" for pk in regulations):
+        return name_pins
+    return _doctrine_pins(parsed, term)
+
+
+def _doctrine_pins(parsed, term: str) -> tuple[str, ...]:
+    """The index ids of the clauses a doctrine name (情势变更) names, most customary first
+    (every version of each), with a notice saying which they are."""
     found = doctrine_matches(term=term)
     if not found:
         return ()

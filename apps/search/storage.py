@@ -287,6 +287,11 @@ def exact_view(gen: Generation) -> ExactView:
             raise SearchUnavailable(f"exact-match texts unreadable: {error}") from error
         ids = [i for part, _ in gen.per_segment(ID, _segment_ids) for i in part]
         docnum_of = {ids[docnum]: docnum for docnum in live_docs(gen).tolist()}
-        return ExactView(texts, docnum_of, doc_count=len(docnum_of))
+        return ExactView(
+            texts,
+            docnum_of,
+            doc_count=len(docnum_of),
+            doc_count_all=gen.searcher.doc_count_all(),
+        )
 
     return gen.cached(("exact", stamp), build)
