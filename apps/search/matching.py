@@ -83,12 +83,15 @@ ALL_VERSIONS = VersionScope()
 @dataclass(frozen=True)
 class Narrowing:
     """What else a search is told: index ids matched and put first in their order (a doctrine
-    name's clauses), day ranges (column, first, last day ordinal) a document's dates must fall
-    in, and whether the words are looked for in regulation titles only."""
+    name's clauses), the documents a word means, day ranges (column, first, last day ordinal) a
+    document's dates must fall in, and whether the words are looked for in titles only."""
 
     pinned: tuple[str, ...] = ()
     day_ranges: tuple[tuple[str, int, int], ...] = ()
     titles_only: bool = False
+    # (query word, index ids): documents that count as holding the word though they do not
+    # spell it — the clauses of a doctrine name among other words (醉驾 拘役).
+    meant: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 NOTHING_MORE = Narrowing()
@@ -132,7 +135,8 @@ def _run(gen: Generation, parsed, filters, sortedby, reverse, limit, scope, narr
         if narrowing.titles_only:
             hits = _title_hits(gen, parsed)
         else:
-            hits = _hits(gen, parsed, definitions, partial=scope.partial)
+            meant = {word: _docnums_of(gen, ids) for word, ids in narrowing.meant}
+            hits = _hits(gen, parsed, definitions, meant, partial=scope.partial)
         if narrowing.pinned:
             hits = Hits.union([hits, _pinned_hits(gen, narrowing.pinned)])
         if mask is not None:
@@ -281,7 +285,12 @@ def _defined_terms(parsed: ParsedQuery) -> list[str]:
 
 
 def _hits(
-    gen: Generation, parsed: ParsedQuery, definitions: np.ndarray, *, partial: bool = False
+    gen: Generation,
+    parsed: ParsedQuery,
+    definitions: np.ndarray,
+    meant: dict[str, np.ndarray] | None = None,
+    *,
+    partial: bool = False,
 ) -> Hits:
     """Every document the query matches, with its BM25 score over exact occurrences times its
     authority, and a step up for the `definitions` of a query word (ranking.with_definitions).
@@ -292,8 +301,15 @@ def _hits(
     """
     view = exact_view(gen)
     hits = None
+    meant = meant or {}
     groups = [
-        ranking.weighed(gen, Hits.union([view.hits(v) for term in group for v in term.variants()]))
+        ranking.weighed(
+            gen,
+            Hits.union(
+                [view.hits(v) for term in group for v in term.variants()]
+                + [_meant_hits(meant[t.text]) for t in group if t.text in meant]
+            ),
+        )
         for group in parsed.must
     ]
     if partial and groups:  # each word held counts PARTIAL_STEP: more words rank first
@@ -344,6 +360,17 @@ def _title_docs(gen: Generation, text: str) -> np.ndarray:
     )
     docnums = np.fromiter(title.docs(gen.searcher), dtype=np.int64)
     return np.unique(docnums[live_mask(gen)[docnums]])
+
+
+def _meant_hits(docnums: np.ndarray) -> Hits:
+    """The documents a word means without spelling it, scored as a definition of it."""
+    docnums = np.unique(docnums)
+    return Hits(docnums, np.full(len(docnums), ranking.DEFINITION_STEP))
+
+
+def _docnums_of(gen: Generation, ids: tuple[str, ...]) -> np.ndarray:
+    docnum_of = exact_view(gen).docnum_of
+    return np.array([docnum_of[i] for i in ids if i in docnum_of], dtype=np.int64)
 
 
 def _pinned_hits(gen: Generation, pinned: tuple[str, ...]) -> Hits:

@@ -10,6 +10,8 @@ matches that only use the term.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from .caches import Generation
@@ -34,14 +36,23 @@ LEVEL_WEIGHTS = {
     "地方政府规章": 1.1,
 }
 OTHER_WEIGHT = 1.0
+# A superseded version (已被修改) ranks below the text in force, even where the versions'
+# clauses were renumbered and are not one lineage; a repealed one below texts in force too. An
+# amending act (刑法修正案（八）, 关于修改…的决定) quotes the words it puts into the law: the law
+# in its amended form comes first.
+STATUS_WEIGHTS = {"已被修改": 0.5, "已废止": 0.8}
+AMENDING_ACT_WEIGHT = 0.6
+AMENDING_ACT = re.compile(r"修正案|关于修改")
 # 本法所称X，是指… / X，是指… / X，包括… / a clause that opens with "X是": where a term is defined.
 # Such a clause comes before those that use the term: it gains DEFINITION_STEP (times its
 # authority: the law's definition before the 实施条例's), more than the words' own scores give.
 # A quoted phrase is literal text and is not read as a term.
 DEFINITION_STEP = 200.0
-DEFINITION_FORMS = ("所称{}", "{}，是指", "{}是指", "{}，指", "{}，包括")
-OPENING_FORM = "{}是"  # 法人是具有民事权利能力…: a definition when the clause opens with it
-OPENING_CANDIDATES = 300  # documents holding "X是" whose opening is read
+DEFINITION_FORMS = ("{}，是指", "{}是指", "{}，指", "{}，包括")
+# After the term, compacted (，→,): what makes an occurrence a definition of the term itself.
+DEFINITION_ENDINGS = tuple(compact(ending) for ending in ("，是指", "是指", "，指", "，包括"))
+OPENING = compact("是")  # 法人是具有民事权利能力…: a definition when the clause opens with it
+CANDIDATES = 300  # documents per form whose text is read to check the occurrence
 DEFINED_TERM_CHARS = range(2, 13)
 # Several words: the closer together a document holds them, the higher it ranks — side by side
 # up to 1 + PROXIMITY_WEIGHT times, fading as the shortest stretch holding all of them grows.
@@ -49,31 +60,58 @@ PROXIMITY_WEIGHT = 0.5
 
 
 def authority_weights(gen: Generation) -> np.ndarray:
-    """Per docnum: the weight of its 效力级别."""
+    """Per docnum: the weight of its 效力级别, times that of its status and of an amending act."""
 
     def build():
-        levels = facet_table(gen, "level")
-        weights = np.full(len(levels.values) + 1, OTHER_WEIGHT)
-        for code, level in enumerate(levels.values):
-            weights[code] = LEVEL_WEIGHTS.get(level, OTHER_WEIGHT)
         everything = np.arange(gen.searcher.reader().doc_count_all(), dtype=np.int64)
-        return weights[levels.codes_of(everything)]  # -1 (no level) reads the last: OTHER
+        weights = _by_value(gen, "level", LEVEL_WEIGHTS.get, everything, OTHER_WEIGHT)
+        weights *= _by_value(gen, "status", STATUS_WEIGHTS.get, everything, 1.0)
+        amending = lambda slug: AMENDING_ACT_WEIGHT if AMENDING_ACT.search(slug) else None  # noqa: E731
+        return weights * _by_value(gen, "regulation", amending, everything, 1.0)
 
     return gen.cached(("authority",), build)
 
 
+def _by_value(gen: Generation, field: str, weight_of, docnums: np.ndarray, default: float):
+    """Per docnum, the weight of its value of a facet field (`default` where none is given)."""
+    table = facet_table(gen, field)
+    weights = np.full(len(table.values) + 1, default)
+    for code, value in enumerate(table.values):
+        weight = weight_of(value)
+        weights[code] = default if weight is None else weight
+    return weights[table.codes_of(docnums)]  # -1 (no value) reads the last: the default
+
+
 def defining(view, terms: list[str]) -> np.ndarray:
-    """Docnums, ascending, of the documents that define one of `terms` (本法所称…，是指…)."""
+    """Docnums, ascending, of the documents that define one of `terms`: the term itself, not a
+    longer one that ends or starts with it (敏感个人信息，是指 defines no 个人信息)."""
     found = [np.empty(0, dtype=np.int64)]
     for term in terms:
         if len(term) not in DEFINED_TERM_CHARS:
             continue
-        found += [view.hits(form.format(term)).docnums for form in DEFINITION_FORMS]
-        opening = compact(OPENING_FORM.format(term))
-        candidates = view.hits(opening).docnums[:OPENING_CANDIDATES]
+        needle = compact(term)
+        forms = [*DEFINITION_FORMS, "{}" + OPENING]
+        candidates = np.unique(
+            np.concatenate([view.hits(f.format(term)).docnums[:CANDIDATES] for f in forms])
+        )
         texts = view.compact_texts(candidates.tolist())
-        found.append(candidates[[text.startswith(opening) for text in texts]])
+        found.append(candidates[[_defines(text, needle) for text in texts]])
     return np.unique(np.concatenate(found))
+
+
+def _defines(text: str, term: str) -> bool:
+    at = text.find(term)
+    while at != -1:
+        before, after = text[at - 1 : at] if at else "", text[at + len(term) :]
+        if not _is_ideograph(before) or before == "称":  # （三）X，是指 / 本法所称X，是指
+            if after.startswith(DEFINITION_ENDINGS) or (at == 0 and after.startswith(OPENING)):
+                return True
+        at = text.find(term, at + 1)
+    return False
+
+
+def _is_ideograph(char: str) -> bool:
+    return bool(char) and "\u4e00" <= char <= "\u9fff"
 
 
 def factors(gen: Generation, docnums: np.ndarray) -> np.ndarray:

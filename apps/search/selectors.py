@@ -159,6 +159,7 @@ def search_documents(
     titles_only = search_in == SCOPE_TITLE
     narrowing = Narrowing(
         pinned=() if titles_only else _pins(parsed),
+        meant=() if titles_only else _doctrine_words(parsed),
         day_ranges=_day_ranges(date=promulgated, valid_from=effective),
         titles_only=titles_only,
     )
@@ -254,14 +255,33 @@ def _pins(parsed) -> tuple[str, ...]:
     return _doctrine_pins(parsed, term)
 
 
+def _doctrine_words(parsed) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Among several words, each doctrine name (醉驾 in 醉驾 拘役) with the index ids of the
+    clauses it names: they count as holding the word."""
+    if len(parsed.must) < 2:
+        return ()
+    meant = []
+    for term in (t for group in parsed.must for t in group if not t.exact):
+        if found := doctrine_matches(term=term.text):
+            meant.append(
+                (term.text, tuple(f"policies.clause.{pk}" for m in found for pk in m.lineage_ids))
+            )
+            parsed.notices.append(_doctrine_notice(term.text, found))
+    return tuple(meant)
+
+
+def _doctrine_notice(term: str, found) -> str:
+    named = "、".join(f"《{m.clause.regulation.title}》{m.clause.label}" for m in found)
+    return f"「{term}」通常指{named}。"
+
+
 def _doctrine_pins(parsed, term: str) -> tuple[str, ...]:
     """The index ids of the clauses a doctrine name (情势变更) names, most customary first
     (every version of each), with a notice saying which they are."""
     found = doctrine_matches(term=term)
     if not found:
         return ()
-    named = "、".join(f"《{m.clause.regulation.title}》{m.clause.label}" for m in found)
-    parsed.notices.append(f"「{term}」通常指{named}，排在最前。")
+    parsed.notices.append(_doctrine_notice(term, found).removesuffix("。") + "，排在最前。")
     return tuple(f"policies.clause.{pk}" for m in found for pk in m.lineage_ids)
 
 
