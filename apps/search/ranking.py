@@ -103,7 +103,8 @@ def _defines(text: str, term: str) -> bool:
     at = text.find(term)
     while at != -1:
         before, after = text[at - 1 : at] if at else "", text[at + len(term) :]
-        if not _is_ideograph(before) or before == "称":  # （三）X，是指 / 本法所称X，是指
+        # （三）X，是指 / 本法所称X，是指 / 本法所称的X，是指
+        if not _is_ideograph(before) or before == "称" or text[:at].endswith("所称的"):
             if after.startswith(DEFINITION_ENDINGS) or (at == 0 and after.startswith(OPENING)):
                 return True
         at = text.find(term, at + 1)
