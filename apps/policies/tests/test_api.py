@@ -114,11 +114,13 @@ def test_bad_list_parameters_are_400(api, params):
     api_error(api.get(f"/api/v1/regulations/?{params}"), 400)
 
 
-def test_an_empty_date_range_is_an_empty_list(api):
+def test_a_one_day_date_range_lists_that_days_regulations(api):
+    # A reversed range is a 400 (test_regulation_list_absurd_date_ranges…); one day is a range.
     data = api.get(
-        "/api/v1/regulations/?promulgated_after=2020-01-01&promulgated_before=2019-01-01"
+        "/api/v1/regulations/?promulgated_after=2018-08-31&promulgated_before=2018-08-31"
     )
-    assert data.status_code == 200 and data.json()["count"] == 0
+    assert data.status_code == 200 and data.json()["count"] >= 1
+    assert {r["promulgated_on"] for r in data.json()["results"]} == {"2018-08-31"}
 
 
 def test_page_past_the_end_is_404_and_absurd_pages_are_400(api):
