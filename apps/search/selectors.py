@@ -196,12 +196,8 @@ def search_documents(
         )
         facet_fields[FACETS[name]] = others["facets"]["fields"][FACETS[name]]
     count = raw["hits"]
-    if not count and parsed.article and parsed.article.name and not query_has_words(parsed):
-        missing = article_missing_message(
-            title=parsed.article.title, number=parsed.article.number, suffix=parsed.article.suffix
-        )
-        if missing:
-            parsed.notices.append(missing)
+    if parsed.article and parsed.article.name:
+        parsed.notices += _reference_notices(parsed, count, narrowing.pinned)
     if count and start >= count:
         raise SearchError(f"第 {page} 页超出范围：共 {math.ceil(count / page_size)} 页。")
     terms = parsed.terms
@@ -222,6 +218,36 @@ def search_documents(
         filters=filters,
         mode=mode,
     )
+
+
+def _reference_notices(parsed, count: int, pinned: tuple[str, ...]) -> list[str]:
+    """What to say when a named reference cannot be followed: a regulation of that name that
+    lacks the clause (本法共八十九条), a clause that lacks the 款 or 项, or a name nothing is
+    titled with (an unknown abbreviation)."""
+    article = parsed.article
+    if pinned:  # the clause exists: does it have the 款/项 asked for?
+        if not article.paragraph:
+            return []
+        clause = Clause.objects.select_related("regulation").get(pk=pinned[0].rsplit(".", 1)[1])
+        ref = ProvisionRef(article.number, article.suffix, article.paragraph, article.item)
+        try:
+            provision_check(clause=clause, ref=ref)
+        except ProvisionNotFound as missing:
+            return [f"《{clause.regulation.title}》{missing}"]
+        return []
+    if count and query_has_words(parsed):
+        return []
+    missing = article_missing_message(
+        title=article.title, number=article.number, suffix=article.suffix
+    )
+    if missing:
+        return [missing]
+    if not count:
+        return [
+            f"没有找到标题或简称为「{article.name}」的法规：请检查名称，或输入全称"
+            f"（如「电子商务法第38条」）。"
+        ]
+    return []
 
 
 def _day_ranges(**columns: tuple[date | None, date | None]) -> tuple[tuple[str, int, int], ...]:

@@ -130,3 +130,24 @@ def test_a_doctrine_name_puts_its_clause_first_and_says_so(api):
         assert any(f"「{term}」通常指" in notice for notice in data["notices"])
         checked += 1
     assert checked >= 3
+
+
+@pytest.mark.parametrize(
+    ("query", "notice"),
+    [
+        ("火星法第3条", "没有找到标题或简称为「火星法」的法规"),
+        ("电子商务法第38条第5款", "第三十八条共二款，没有第五款"),
+        ("电子商务法第三十八条第二款第九项", "没有第二款第九项"),
+        ("电商法第999条", "共八十九条，没有第九百九十九条"),
+    ],
+)
+def test_references_that_cannot_be_followed_are_explained(api, query, notice):
+    response = api.get("/api/v1/search/", {"q": query})
+    assert response.status_code == 200
+    assert any(notice in n for n in response.json()["notices"]), response.json()["notices"]
+
+
+def test_a_followable_reference_has_no_such_notice(api):
+    data = api.get("/api/v1/search/", {"q": "电子商务法第38条第2款"}).json()
+    assert data["notices"] == [] and data["results"][0]["number"] == 38
+    assert data["results"][0]["url"].endswith("#k2")
