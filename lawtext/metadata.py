@@ -116,3 +116,16 @@ def short_title_for(title: str) -> str:
     """The title without 中华人民共和国 (电子商务法), or the title when nothing would be left."""
     short = title.removeprefix("中华人民共和国")
     return short if len(short) >= 2 else title
+
+
+# How regulation titles end (法, 条例, 规定 …, before a closing （一）/（试行）): a typed word
+# that does not end so is not looked up as a title.
+_TITLE_ENDING = re.compile(
+    r"(法|法典|条例|规定|办法|细则|解释|通知|决定|规则|安排|意见|批复|答复|公告|目录|纲要|章程|准则"
+    r"|指引|规划|方案|标准|程序|令|决议|宪法|修正案)(（[^（）]*）|\([^()]*\))?$"
+)
+
+
+def could_be_title(name: str) -> bool:
+    """Whether `name` ends as a regulation title does (电子商务法, 快递暂行条例（修订）)."""
+    return bool(_TITLE_ENDING.search(name.strip().strip("《》")))

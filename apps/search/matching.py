@@ -280,8 +280,12 @@ def top_order(keys: np.ndarray, docnums: np.ndarray, limit: int) -> np.ndarray:
 
 
 def _defined_terms(parsed: ParsedQuery) -> list[str]:
-    """The words of the query whose definition is looked for: unquoted, as typed."""
-    return [term.text for group in parsed.must for term in group if not term.exact]
+    """The words of the query whose definition is looked for: a query of one word (or of
+    alternatives), unquoted, as typed. Among several words, where they stand together decides
+    (_closest_first)."""
+    if len(parsed.must) != 1:
+        return []
+    return [term.text for term in parsed.must[0] if not term.exact]
 
 
 def _hits(

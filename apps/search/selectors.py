@@ -20,6 +20,7 @@ from apps.policies.selectors import (
     provision_check,
     regulations_titled,
 )
+from lawtext.metadata import could_be_title
 from lawtext.provisions import ProvisionRef
 from lawtext.shortnames import full_name_for
 
@@ -275,9 +276,10 @@ def _pins(parsed) -> tuple[str, ...]:
         return ()
     term = parsed.must[0][0].text
     name = full_name_for(term) or term
-    regulations = regulations_titled(name=name).values_list("pk", flat=True)
-    if name_pins := tuple(f"policies.regulation.{pk}" for pk in regulations):
-        return name_pins
+    if could_be_title(name):
+        regulations = regulations_titled(name=name).values_list("pk", flat=True)
+        if name_pins := tuple(f"policies.regulation.{pk}" for pk in regulations):
+            return name_pins
     return _doctrine_pins(parsed, term)
 
 

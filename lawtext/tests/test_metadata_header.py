@@ -147,3 +147,18 @@ def test_several_events_on_one_line():
     events = split_events([line])
     assert len(events) == 2
     assert events[1].startswith("2021年9月29日")
+
+
+def test_could_be_title_reads_how_titles_end():
+    from lawtext.metadata import could_be_title
+
+    for title in (
+        "电子商务法",
+        "《民法典》",
+        "快递暂行条例",
+        "刑法修正案（十一）",
+        "某某规定（试行）",
+    ):
+        assert could_be_title(title), title
+    for word in ("行政许可", "罚款", "平台内经营者", "情势变更"):
+        assert not could_be_title(word), word
