@@ -358,26 +358,31 @@ def regulations_titled(*, name: str) -> QuerySet[Regulation]:
     """The versions of the regulation whose title is exactly `name` (with or without
     中华人民共和国, or its short title): the version in force first, then the newest. Unlike a
     title that merely contains it (刑法修正案, 著作权法实施条例)."""
-    name = name.strip().strip("《》")
     return (
-        Regulation.objects.filter(
-            Q(title=name) | Q(title="中华人民共和国" + name) | Q(short_title=name)
-        )
+        Regulation.objects.filter(_titled(name))
         .annotate(in_force=Q(status=Status.IN_FORCE))
         .order_by("-in_force", F("promulgated_on").desc(nulls_last=True), "pk")
+    )
+
+
+def _titled(name: str, path: str = "") -> Q:
+    name = name.strip().strip("《》")
+    return (
+        Q(**{f"{path}title": name})
+        | Q(**{f"{path}title": "中华人民共和国" + name})
+        | Q(**{f"{path}short_title": name})
     )
 
 
 def clauses_numbered(*, name: str, number: int, suffix: str = "") -> list[int]:
     """Ids of the clause with this number in each version of the regulation titled `name`,
     in the order of regulations_titled."""
-    versions = list(regulations_titled(name=name).values_list("pk", flat=True))
-    found = dict(
-        Clause.objects.filter(regulation__in=versions, number=number, suffix=suffix).values_list(
-            "regulation_id", "pk"
-        )
+    return list(
+        Clause.objects.filter(_titled(name, "regulation__"), number=number, suffix=suffix)
+        .annotate(in_force=Q(regulation__status=Status.IN_FORCE))
+        .order_by("-in_force", F("regulation__promulgated_on").desc(nulls_last=True), "pk")
+        .values_list("pk", flat=True)
     )
-    return [found[pk] for pk in versions if pk in found]
 
 
 @dataclass(frozen=True)

@@ -247,9 +247,9 @@ class ExactView:
         self.docnum_of = docnum_of  # live documents: index id → docnum
         self._base_index_of: np.ndarray | None = None  # docnum → base index (-1), when asked
 
-    def compact_texts(self, docnums: list[int]) -> list[str]:
-        """The texts of these documents as they are matched (compacted): for the ranking of a
-        page's worth of them, not for every match."""
+    def compact_texts(self, docnums: list[int], *, chars: int | None = None) -> list[str]:
+        """The texts of these documents as they are matched (compacted), or their first `chars`
+        characters: for the ranking of a page's worth of them, not for every match."""
         if self._base_index_of is None:
             inverse = np.full(self.doc_count_all, -1, dtype=np.int64)
             if self.base is not None:
@@ -261,9 +261,10 @@ class ExactView:
         for docnum in docnums:
             at = self._base_index_of[docnum] if docnum < len(self._base_index_of) else -1
             if docnum in changed:
-                texts.append(compact(changed[docnum]))
+                texts.append(compact(changed[docnum])[:chars])
             elif at >= 0:
                 start, end = self.base.starts[at], self.base.starts[at + 1] - 1
+                end = end if chars is None else min(end, start + chars)
                 texts.append(np.asarray(self.base.text[start:end]).tobytes().decode("utf-32-le"))
             else:
                 texts.append("")

@@ -52,7 +52,7 @@ DEFINITION_FORMS = ("{}，是指", "{}是指", "{}，指", "{}，包括")
 # After the term, compacted (，→,): what makes an occurrence a definition of the term itself.
 DEFINITION_ENDINGS = tuple(compact(ending) for ending in ("，是指", "是指", "，指", "，包括"))
 OPENING = compact("是")  # 法人是具有民事权利能力…: a definition when the clause opens with it
-CANDIDATES = 300  # documents per form whose text is read to check the occurrence
+CANDIDATES = 300  # documents per form whose whole text is read to check the occurrence
 DEFINED_TERM_CHARS = range(2, 13)
 # Several words: the closer together a document holds them, the higher it ranks — side by side
 # up to 1 + PROXIMITY_WEIGHT times, fading as the shortest stretch holding all of them grows.
@@ -90,12 +90,18 @@ def defining(view, terms: list[str]) -> np.ndarray:
         if len(term) not in DEFINED_TERM_CHARS:
             continue
         needle = compact(term)
-        forms = [*DEFINITION_FORMS, "{}" + OPENING]
         candidates = np.unique(
-            np.concatenate([view.hits(f.format(term)).docnums[:CANDIDATES] for f in forms])
+            np.concatenate(
+                [view.hits(form.format(term)).docnums[:CANDIDATES] for form in DEFINITION_FORMS]
+            )
         )
         texts = view.compact_texts(candidates.tolist())
         found.append(candidates[[_defines(text, needle) for text in texts]])
+        # 法人是…: only the opening of the documents holding "X是" is read.
+        opening = needle + OPENING
+        candidates = view.hits(opening).docnums
+        openings = view.compact_texts(candidates.tolist(), chars=len(opening))
+        found.append(candidates[[text == opening for text in openings]])
     return np.unique(np.concatenate(found))
 
 
@@ -105,7 +111,7 @@ def _defines(text: str, term: str) -> bool:
         before, after = text[at - 1 : at] if at else "", text[at + len(term) :]
         # （三）X，是指 / 本法所称X，是指 / 本法所称的X，是指
         if not _is_ideograph(before) or before == "称" or text[:at].endswith("所称的"):
-            if after.startswith(DEFINITION_ENDINGS) or (at == 0 and after.startswith(OPENING)):
+            if after.startswith(DEFINITION_ENDINGS):
                 return True
         at = text.find(term, at + 1)
     return False

@@ -14,7 +14,6 @@ from lawtext.metadata import LEVELS
         ("本法所称电子商务，是指通过互联网等信息网络销售商品", "电子商务", True),
         ("本法所称的作品，是指文学、艺术和科学领域内具有独创性", "作品", True),
         ("（三）网络运营者，是指网络的所有者、管理者", "网络运营者", True),
-        ("法人是具有民事权利能力和民事行为能力", "法人", True),
         ("数据处理，包括数据的收集、存储、使用", "数据处理", True),
         # A longer term that holds the word defines that term, not the word.
         ("敏感个人信息是一旦泄露或者非法使用", "个人信息", False),
