@@ -111,7 +111,7 @@ class TextSource(models.IntegerChoices):
 
 class Regulation(models.Model):
     title = models.CharField("标题", max_length=300, db_index=True)
-    short_title = models.CharField("简称", max_length=200, blank=True)
+    short_title = models.CharField("简称", max_length=200, blank=True, db_index=True)
     slug = models.SlugField("标识", max_length=200, unique=True, allow_unicode=True)
     doc_number = models.CharField("文号", max_length=100, blank=True, db_index=True)
     # Empty when the sources do not tell it (reported in `problems`), never a guessed default.

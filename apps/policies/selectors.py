@@ -365,24 +365,21 @@ def regulations_titled(*, name: str) -> QuerySet[Regulation]:
     )
 
 
-def _titled(name: str, path: str = "") -> Q:
+def _titled(name: str) -> Q:
     name = name.strip().strip("《》")
-    return (
-        Q(**{f"{path}title": name})
-        | Q(**{f"{path}title": "中华人民共和国" + name})
-        | Q(**{f"{path}short_title": name})
-    )
+    return Q(title=name) | Q(title="中华人民共和国" + name) | Q(short_title=name)
 
 
 def clauses_numbered(*, name: str, number: int, suffix: str = "") -> list[int]:
     """Ids of the clause with this number in each version of the regulation titled `name`,
     in the order of regulations_titled."""
-    return list(
-        Clause.objects.filter(_titled(name, "regulation__"), number=number, suffix=suffix)
-        .annotate(in_force=Q(regulation__status=Status.IN_FORCE))
-        .order_by("-in_force", F("regulation__promulgated_on").desc(nulls_last=True), "pk")
-        .values_list("pk", flat=True)
+    versions = list(regulations_titled(name=name).values_list("pk", flat=True))
+    found = dict(
+        Clause.objects.filter(regulation__in=versions, number=number, suffix=suffix).values_list(
+            "regulation_id", "pk"
+        )
     )
+    return [found[pk] for pk in versions if pk in found]
 
 
 @dataclass(frozen=True)

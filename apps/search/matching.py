@@ -283,7 +283,7 @@ def _defined_terms(parsed: ParsedQuery) -> list[str]:
     """The words of the query whose definition is looked for: a query of one word (or of
     alternatives), unquoted, as typed. Among several words, where they stand together decides
     (_closest_first)."""
-    if len(parsed.must) != 1:
+    if len(parsed.must) != 1 or parsed.article:
         return []
     return [term.text for term in parsed.must[0] if not term.exact]
 
