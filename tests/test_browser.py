@@ -373,3 +373,63 @@ def test_a_reversed_date_range_is_explained(page):
     )
     assert response.status == 400
     assert "早于起始日期" in page.locator(".error-box").inner_text()
+
+
+def _count(page) -> int:
+    return int(page.locator(".result-count").inner_text().split("共 ")[1].split()[0])
+
+
+def test_boolean_logic_as_typed_in_the_search_box(page):
+    page.goto("/search/")
+    everything = _count(page)
+    box = page.get_by_label("检索词")
+    box.fill("-罚款")
+    box.press("Enter")
+    page.wait_for_load_state()
+    without = _count(page)
+    assert 0 < without < everything
+    assert "罚款" not in " ".join(page.locator(".hit .snippet").all_inner_texts())
+    shot(page, "search-pure-negation")
+    page.get_by_label("检索词").fill('"第三十八条"')
+    page.get_by_label("检索词").press("Enter")
+    page.wait_for_load_state()
+    marks = page.locator(".hit mark").all_inner_texts()
+    assert marks and set(marks) == {"第三十八条"}  # the words, found where they stand
+    page.get_by_label("检索词").fill("OR ((")
+    page.get_by_label("检索词").press("Enter")
+    page.wait_for_load_state()
+    assert "没有可检索的文字" in page.locator(".notice").first.inner_text()
+    assert _count(page) == 0
+
+
+def test_a_doctrine_name_and_a_paraphrase_are_answered_with_a_notice(page, browser, live_site):
+    page.goto("/search/?q=" + quote("霸王条款"))
+    assert (
+        "「霸王条款」通常指《中华人民共和国消费者权益保护法》第二十六条"
+        in page.locator(".notice").first.inner_text()
+    )
+    assert page.locator("a.hit-title").first.inner_text().endswith("消费者权益保护法 第二十六条")
+    shot(page, "search-doctrine")
+    page.goto("/search/?q=" + quote("平台内经营者 子虚乌有的词"))
+    assert "包含部分检索词" in page.locator(".notice").first.inner_text()
+    assert _count(page) > 0
+    phone = browser.new_context(
+        base_url=live_site, viewport={"width": 375, "height": 812}, is_mobile=True
+    )
+    small = phone.new_page()
+    small.goto("/search/?q=" + quote("霸王条款"))
+    assert small.locator(".notice").first.bounding_box()["y"] < 400
+    shot(small, "phone-search-doctrine")
+    phone.close()
+
+
+def test_regulation_list_reads_traditional_characters_and_explains_nothing_found(page):
+    page.goto("/regulations/?q=" + quote("電子商務法"))
+    assert "中华人民共和国电子商务法" in page.locator("main").inner_text()
+    assert page.locator(".result-count").inner_text() == "共 1 部"
+    page.goto("/regulations/?q=" + quote("不存在的法规名称"))
+    assert page.locator(".result-count").inner_text() == "共 0 部"
+    assert "没有符合条件的法规" in page.locator("li.empty").inner_text()
+    page.locator("li.empty").get_by_role("link", name="清除全部筛选").click()
+    page.wait_for_load_state()
+    assert page.locator("li.reg-item").count() > 1
