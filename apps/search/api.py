@@ -117,8 +117,9 @@ class SearchView(APIView):
             OpenApiParameter(
                 "scope",
                 str,
-                enum=["title"],
-                description="检索范围。title：只在法规标题（含简称）中检索，结果为法规；缺省为全文",
+                enum=["fulltext", "title"],
+                description="检索范围。title：只在法规标题（含简称）中检索，结果为法规；"
+                "fulltext（缺省）：全文",
             ),
             *[
                 OpenApiParameter(name, OpenApiTypes.DATE, description=f"YYYY-MM-DD：{label}")

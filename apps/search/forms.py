@@ -43,7 +43,9 @@ class SearchForm(forms.Form):
     as_of = as_of_field(required=False, label="在该日有效的版本")
     # The advanced search: where the words are looked for, and 公布/施行 date ranges.
     scope = forms.ChoiceField(
-        required=False, choices=[("", "全文"), (SCOPE_TITLE, "标题")], label="检索范围"
+        required=False,
+        choices=[("", "全文"), (SCOPE_FULL_TEXT, "全文"), (SCOPE_TITLE, "标题")],
+        label="检索范围",
     )
     promulgated_after = day_field("公布日期不早于")
     promulgated_before = day_field("公布日期不晚于")
