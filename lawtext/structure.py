@@ -122,6 +122,17 @@ def incompleteness(text: str, clauses: list[ParsedClause]) -> str:
     return f"文件可能不完整：止于{last.chapter}{last.label}，没有附则，也没有施行条款"
 
 
+def heading_name(heading: str) -> str:
+    """The name of a 编/章/节 heading without its number or spaces: 第二节 监 护 → 监护 (a part
+    holding a 分编, 第三编 合同 第三分编 准 合 同, names the innermost); "" when it has none."""
+    names = [
+        match["name"]
+        for piece in re.split(r"\s+(?=第\s*\S+?(?:分编|编|章|节))", heading.strip())
+        if (match := _HEADING_RE.match(piece))
+    ]
+    return re.sub(r"\s+", "", names[-1]) if names else ""
+
+
 def _is_cjk(char: str) -> bool:
     return "\u4e00" <= char <= "\u9fff"
 

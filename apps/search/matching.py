@@ -92,6 +92,9 @@ class Narrowing:
     # (query word, index ids): documents that count as holding the word though they do not
     # spell it — the clauses of a doctrine name among other words (醉驾 拘役).
     meant: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # Index ids of documents that define the query's word beside those ranking.defining finds:
+    # the clause that opens a 章 or 节 named by it (第七章 代理 → 第一百六十一条).
+    defined: tuple[str, ...] = ()
 
 
 NOTHING_MORE = Narrowing()
@@ -132,6 +135,8 @@ def _run(gen: Generation, parsed, filters, sortedby, reverse, limit, scope, narr
     else:
         terms = [] if counting or narrowing.titles_only else _defined_terms(parsed)
         definitions = ranking.defining(exact_view(gen), terms)
+        if narrowing.defined and terms:
+            definitions = np.union1d(definitions, _docnums_of(gen, narrowing.defined))
         if narrowing.titles_only:
             hits = _title_hits(gen, parsed)
         else:

@@ -16,6 +16,7 @@ from apps.policies.selectors import (
     article_missing_message,
     clauses_numbered,
     doctrine_matches,
+    heading_openers,
     issuer_canonical_name,
     provision_check,
     regulations_titled,
@@ -161,6 +162,7 @@ def search_documents(
     narrowing = Narrowing(
         pinned=() if titles_only else _pins(parsed),
         meant=() if titles_only else _doctrine_words(parsed),
+        defined=() if titles_only else _heading_openers(parsed),
         day_ranges=_day_ranges(date=promulgated, valid_from=effective),
         titles_only=titles_only,
     )
@@ -281,6 +283,13 @@ def _pins(parsed) -> tuple[str, ...]:
         if name_pins := tuple(f"policies.regulation.{pk}" for pk in regulations):
             return name_pins
     return _doctrine_pins(parsed, term)
+
+
+def _heading_openers(parsed) -> tuple[str, ...]:
+    """A query of one word that names a 章 or 节 (代理, 诉讼时效): the clauses opening it."""
+    if len(parsed.must) != 1 or len(parsed.must[0]) != 1 or parsed.must[0][0].exact:
+        return ()
+    return tuple(f"policies.clause.{pk}" for pk in heading_openers(name=parsed.must[0][0].text))
 
 
 def _doctrine_words(parsed) -> tuple[tuple[str, tuple[str, ...]], ...]:

@@ -170,3 +170,12 @@ def test_decision_itemised_without_clauses():
     assert [c.label for c in clauses] == ["一、", "二、", "三、"]
     assert clauses[0].paragraphs[1].startswith("朝阳区")
     assert clauses[2].paragraphs[-1] == "本决定自2019年9月1日起施行。"
+
+
+def test_heading_name_drops_number_and_spaces_and_names_the_innermost():
+    from lawtext.structure import heading_name
+
+    assert heading_name("第二节 监 护") == "监护"
+    assert heading_name("第七章 代理") == "代理"
+    assert heading_name("第三编 合同 第三分编 准 合 同") == "准合同"
+    assert heading_name("附则") == heading_name("") == ""

@@ -2,10 +2,13 @@
 
 import pytest
 
+from apps.policies.models import Clause
+from apps.policies.selectors import heading_openers
 from apps.search.exact import compact
 from apps.search.ranking import LEVEL_WEIGHTS, _defines, proximity_factors, shortest_span
 from apps.search.selectors import search_documents
 from lawtext.metadata import LEVELS
+from lawtext.structure import heading_name
 
 
 @pytest.mark.parametrize(
@@ -55,3 +58,15 @@ def test_a_doctrine_name_among_other_words_means_its_clause():
     # Quoted, the name is literal text: no clause spells it, and nothing is said about it.
     quoted = search_documents(query='"霸王条款" 格式条款')
     assert quoted.mode == "partial" and not any("通常指" in n for n in quoted.notices)
+
+
+@pytest.mark.django_db
+def test_the_clause_opening_a_chapter_named_by_the_word_counts_as_its_definition():
+    opener = Clause.objects.get(
+        regulation__title="中华人民共和国消费者权益保护法", number=36, suffix=""
+    )
+    assert heading_name(opener.chapter) == "消费者组织"
+    assert heading_openers(name="消费者组织") == [opener.pk]
+    assert heading_openers(name="法律责任") == []  # a heading of many laws names no subject
+    first = search_documents(query="消费者组织", filters={"type": "clause"}).results[0]
+    assert first.clause == opener
