@@ -43,14 +43,27 @@ OTHER_WEIGHT = 1.0
 STATUS_WEIGHTS = {"已被修改": 0.5, "已废止": 0.8}
 AMENDING_ACT_WEIGHT = 0.6
 AMENDING_ACT = re.compile(r"修正案|关于修改")
-# 本法所称X，是指… / X，是指… / X，包括… / a clause that opens with "X是": where a term is defined.
+# 本法所称X，是指… / X，是指… / X，包括… / …，为X。 / a clause opening "X是": a definition.
 # Such a clause comes before those that use the term: it gains DEFINITION_STEP (times its
 # authority: the law's definition before the 实施条例's), more than the words' own scores give.
 # A quoted phrase is literal text and is not read as a term.
 DEFINITION_STEP = 200.0
-DEFINITION_FORMS = ("{}，是指", "{}是指", "{}，指", "{}，包括")
+# The term (quoted or not) then 是指/指/包括, or a description ending 为X。/为X：
+# (…尚未公开的信息，为内幕信息。 有下列情形之一的，为假药：).
+DEFINITION_FORMS = (
+    "{}，是指",
+    "{}是指",
+    "{}，指",
+    "{}，包括",
+    "{}”，是指",
+    "{}”是指",
+    "为{}。",
+    "为{}：",
+)
 # After the term, compacted (，→,): what makes an occurrence a definition of the term itself.
 DEFINITION_ENDINGS = tuple(compact(ending) for ending in ("，是指", "是指", "，指", "，包括"))
+CLOSING_QUOTES = '”」』"'
+DESCRIBED_ENDINGS = tuple(compact(ending) for ending in ("。", "："))
 OPENING = compact("是")  # 法人是具有民事权利能力…: a definition when the clause opens with it
 CANDIDATES = 300  # documents per form whose whole text is read to check the occurrence
 DEFINED_TERM_CHARS = range(2, 13)
@@ -109,10 +122,12 @@ def _defines(text: str, term: str) -> bool:
     at = text.find(term)
     while at != -1:
         before, after = text[at - 1 : at] if at else "", text[at + len(term) :]
-        # （三）X，是指 / 本法所称X，是指 / 本法所称的X，是指
+        # （三）X，是指 / 本法所称X，是指 / 本法所称的X，是指 / “X”，是指
         if not _is_ideograph(before) or before == "称" or text[:at].endswith("所称的"):
-            if after.startswith(DEFINITION_ENDINGS):
+            if after.lstrip(CLOSING_QUOTES).startswith(DEFINITION_ENDINGS):
                 return True
+        if before == "为" and after.startswith(DESCRIBED_ENDINGS):  # …的，为近亲属。
+            return True
         at = text.find(term, at + 1)
     return False
 
