@@ -1,4 +1,4 @@
-"""The OpenAPI schema: public reads, the error shape, integer, text and paging parameters."""
+"""The OpenAPI schema: public reads, the error shape, integer, text, date and paging parameters."""
 
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, inline_serializer
@@ -38,6 +38,17 @@ def int_param(name: str, minimum: int, maximum: int, description: str = "") -> O
     """An integer query parameter with its range, as the schema states it."""
     return OpenApiParameter(
         name, {"type": "integer", "minimum": minimum, "maximum": maximum}, description=description
+    )
+
+
+# 1900-01-01 … 2100-12-31 (apps.core.forms.FIRST_DAY, LAST_DAY): the days a date range may name.
+DAY_PATTERN = r"^(19\d\d|20\d\d|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
+
+
+def day_param(name: str, description: str = "") -> OpenApiParameter:
+    """A YYYY-MM-DD query parameter, one end of a date range (a reversed range is a 400)."""
+    return OpenApiParameter(
+        name, {"type": "string", "format": "date", "pattern": DAY_PATTERN}, description=description
     )
 
 

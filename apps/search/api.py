@@ -6,7 +6,7 @@ from rest_framework.views import APIView
 
 from apps.core.api import raise_for_form, reject_empty
 from apps.core.exceptions import ApiError
-from apps.core.schema import ERROR, READ_ERRORS, int_param, many_param
+from apps.core.schema import ERROR, READ_ERRORS, day_param, int_param, many_param
 from apps.policies.models import Level, Status
 
 from .forms import MAX_PAGE, MAX_PAGE_SIZE, SearchForm
@@ -121,10 +121,7 @@ class SearchView(APIView):
                 description="检索范围。title：只在法规标题（含简称）中检索，结果为法规；"
                 "fulltext（缺省）：全文",
             ),
-            *[
-                OpenApiParameter(name, OpenApiTypes.DATE, description=f"YYYY-MM-DD：{label}")
-                for name, label in DAY_RANGE_PARAMS.items()
-            ],
+            *[day_param(name, f"YYYY-MM-DD：{label}") for name, label in DAY_RANGE_PARAMS.items()],
             int_param("page", 1, MAX_PAGE, "页码"),
             int_param("page_size", 1, MAX_PAGE_SIZE),
         ],

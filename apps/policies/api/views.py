@@ -9,7 +9,14 @@ from rest_framework.response import Response
 
 from apps.core.api import conditional_response, raise_for_form, reject_empty
 from apps.core.exceptions import ApiError
-from apps.core.schema import PAGE_PARAMS, READ_ERRORS, WRITE_ERRORS, int_param, str_param
+from apps.core.schema import (
+    PAGE_PARAMS,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    day_param,
+    int_param,
+    str_param,
+)
 from apps.core.views import PublicListView
 
 from .. import selectors
@@ -50,8 +57,8 @@ LIST_PARAMS = [
         enum=[c[0] for c in RegulationFilterForm.base_fields["status"].choices if c[0]],
     ),
     int_param("year", 1949, 2100, "发布年份"),
-    OpenApiParameter("promulgated_after", OpenApiTypes.DATE),
-    OpenApiParameter("promulgated_before", OpenApiTypes.DATE),
+    day_param("promulgated_after", "YYYY-MM-DD：发布日期不早于该日"),
+    day_param("promulgated_before", "YYYY-MM-DD：发布日期不晚于该日"),
     OpenApiParameter("has_full_text", bool),
     OpenApiParameter("ordering", str, enum=sorted(ORDERING)),
     *PAGE_PARAMS,
