@@ -398,10 +398,12 @@ def heading_openers(*, name: str) -> list[int]:
     for it on every search of one word. After an edit it is read again, at most once a minute —
     it only orders results, so a heading edited a minute ago may order them as before.
     """
-    version, now = content_version_get(), time.monotonic()
-    stale = _openers["version"] != version and now - _openers["read_at"] > OPENERS_MAX_AGE
-    if _openers["version"] is None or stale:
-        _openers.update(version=version, read_at=now, by_name=_heading_openers_read())
+    now = time.monotonic()
+    if _openers["version"] is None or now - _openers["read_at"] > OPENERS_MAX_AGE:
+        version = content_version_get()  # asked at most once a minute, not per query
+        if version != _openers["version"]:
+            _openers.update(by_name=_heading_openers_read(), version=version)
+        _openers["read_at"] = now
     return _openers["by_name"].get(name, [])
 
 

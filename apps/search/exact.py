@@ -20,7 +20,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 
@@ -247,9 +247,9 @@ class ExactView:
         self.docnum_of = docnum_of  # live documents: index id → docnum
         self._base_index_of: np.ndarray | None = None  # docnum → base index (-1), when asked
 
-    def compact_texts(self, docnums: list[int], *, chars: int | None = None) -> list[str]:
-        """The texts of these documents as they are matched (compacted), or their first `chars`
-        characters: for the ranking of a page's worth of them, not for every match."""
+    def compact_texts(self, docnums: list[int]) -> list[str]:
+        """The texts of these documents as they are matched (compacted): for the ranking of a
+        page's worth of them, not for every match."""
         if self._base_index_of is None:
             inverse = np.full(self.doc_count_all, -1, dtype=np.int64)
             if self.base is not None:
@@ -261,14 +261,50 @@ class ExactView:
         for docnum in docnums:
             at = self._base_index_of[docnum] if docnum < len(self._base_index_of) else -1
             if docnum in changed:
-                texts.append(compact(changed[docnum])[:chars])
+                texts.append(compact(changed[docnum]))
             elif at >= 0:
                 start, end = self.base.starts[at], self.base.starts[at + 1] - 1
-                end = end if chars is None else min(end, start + chars)
                 texts.append(np.asarray(self.base.text[start:end]).tobytes().decode("utf-32-le"))
             else:
                 texts.append("")
         return texts
+
+    def windows(
+        self, needle: str, *, before: int, after: int, select: Callable | None = None
+    ) -> tuple[list[int], list[str]]:
+        """The occurrences of `needle` (compacted), each as (its docnum, the text from `before`
+        characters before it to `after` characters after it; across a document's edge the window
+        reads SEPARATOR, "\x00"). `select(before_codes, after_codes)` — code points, one row per
+        occurrence — may keep some of them, vectorised, before any is read as text."""
+        docnums: list[int] = []
+        windows: list[str] = []
+        if self.base is not None:
+            text = self.base.text
+            starts = self.base.positions(needle)
+            if select is not None and len(starts):
+                last = len(text) - 1
+                around_before = np.clip(starts[:, None] + np.arange(-before, 0), 0, last)
+                around_after = np.clip(starts[:, None] + len(needle) + np.arange(after), 0, last)
+                starts = starts[
+                    select(np.asarray(text[around_before]), np.asarray(text[around_after]))
+                ]
+            for start in starts.tolist():
+                at = int(np.searchsorted(self.base.starts, start, side="right")) - 1
+                docnum = int(self.base_docnums[at])
+                if docnum < 0:
+                    continue
+                low, high = max(start - before, 0), min(start + len(needle) + after, len(text))
+                piece = np.asarray(text[low:high]).tobytes().decode("utf-32-le")
+                docnums.append(docnum)
+                windows.append("\x00" * (before - (start - low)) + piece)
+        for docnum, body in self.delta:  # few: read as text, every occurrence
+            padded = "\x00" * before + body + "\x00" * after
+            at = body.find(needle)
+            while at != -1:
+                docnums.append(docnum)
+                windows.append(padded[at : at + before + len(needle) + after])
+                at = body.find(needle, at + 1)
+        return docnums, windows
 
     def hits(self, word: str) -> Hits:
         """The documents holding `word` exactly, scored by BM25 over its occurrences."""

@@ -5,7 +5,14 @@ import pytest
 from apps.policies.models import Clause
 from apps.policies.selectors import heading_openers
 from apps.search.exact import compact
-from apps.search.ranking import LEVEL_WEIGHTS, _defines, proximity_factors, shortest_span
+from apps.search.ranking import (
+    LEVEL_WEIGHTS,
+    WINDOW_AFTER,
+    WINDOW_BEFORE,
+    _defines,
+    proximity_factors,
+    shortest_span,
+)
 from apps.search.selectors import search_documents
 from lawtext.metadata import LEVELS
 from lawtext.structure import heading_name
@@ -19,6 +26,7 @@ from lawtext.structure import heading_name
         ("（三）网络运营者，是指网络的所有者、管理者", "网络运营者", True),
         ("数据处理，包括数据的收集、存储、使用", "数据处理", True),
         ("（五）“交通事故”，是指车辆在道路上因过错或者意外造成", "交通事故", True),
+        ("法人是具有民事权利能力和民事行为能力", "法人", True),
         ("对该发行人证券的市场价格有重大影响的尚未公开的信息，为内幕信息。", "内幕信息", True),
         ("有下列情形之一的，为假药：（一）药品所含成份与国家药品标准规定", "假药", True),
         ("依照本法认定为假药的，没收", "假药", False),
@@ -32,7 +40,14 @@ from lawtext.structure import heading_name
     ],
 )
 def test_a_definition_defines_the_term_itself(text, term, defines):
-    assert _defines(compact(text), compact(term)) is defines
+    text, term = compact(text), compact(term)
+    padded = "\x00" * WINDOW_BEFORE + text + "\x00" * WINDOW_AFTER
+    windows = [
+        padded[at : at + WINDOW_BEFORE + len(term) + WINDOW_AFTER]
+        for at in range(len(text))
+        if text.startswith(term, at)
+    ]
+    assert any(_defines(window, len(term)) for window in windows) is defines
 
 
 def test_shortest_span_and_proximity():
