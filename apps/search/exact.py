@@ -32,6 +32,7 @@ from .scoring import NO_DOCS, NO_SCORES, Hits, bm25
 MANIFEST = "exact.json"
 SHIFT = 21  # every code point fits in 21 bits: a bigram code is first << 21 | second
 SEPARATOR = 0  # between documents; no query contains it, so no match spans two documents
+SEPARATOR_CHAR = chr(SEPARATOR)
 DELTA_LIMIT = 2000  # changed documents kept apart before they are folded into a new base
 _EMPTY = np.empty(0, dtype=np.int64)
 
@@ -295,10 +296,13 @@ class ExactView:
                     continue
                 low, high = max(start - before, 0), min(start + len(needle) + after, len(text))
                 piece = np.asarray(text[low:high]).tobytes().decode("utf-32-le")
+                head, tail = piece[: start - low], piece[start - low + len(needle) :]
+                head = head[head.rfind(SEPARATOR_CHAR) + 1 :].rjust(before, SEPARATOR_CHAR)
+                tail = tail.split(SEPARATOR_CHAR)[0].ljust(after, SEPARATOR_CHAR)
                 docnums.append(docnum)
-                windows.append("\x00" * (before - (start - low)) + piece)
+                windows.append(head + needle + tail)
         for docnum, body in self.delta:  # few: read as text, every occurrence
-            padded = "\x00" * before + body + "\x00" * after
+            padded = SEPARATOR_CHAR * before + body + SEPARATOR_CHAR * after
             at = body.find(needle)
             while at != -1:
                 docnums.append(docnum)

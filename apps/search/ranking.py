@@ -15,7 +15,7 @@ import re
 import numpy as np
 
 from .caches import Generation
-from .exact import compact
+from .exact import SEPARATOR_CHAR, compact
 from .facets import facet_table
 from .scoring import Hits
 
@@ -55,7 +55,6 @@ CLOSING_QUOTES = '”」』"'
 DESCRIBED_ENDINGS = tuple(compact(ending) for ending in ("。", "："))
 OPENING = compact("是")  # 法人是具有民事权利能力…: a definition when the clause opens with it
 WINDOW_BEFORE, WINDOW_AFTER = 3, 4  # 所称的X / ”，是指X: what the checks above read
-SEPARATOR = "\x00"  # between documents in the exact-match texts: a window at a clause's start
 DEFINED_TERM_CHARS = range(2, 13)
 # Several words: the closer together a document holds them, the higher it ranks — side by side
 # up to 1 + PROXIMITY_WEIGHT times, fading as the shortest stretch holding all of them grows.
@@ -132,7 +131,7 @@ def _defines(window: str, length: int) -> bool:
             return True
     if before.endswith("为") and after.startswith(DESCRIBED_ENDINGS):  # …的，为近亲属。
         return True
-    return before.endswith(SEPARATOR) and after.startswith(OPENING)  # 法人是具有…, opening it
+    return before.endswith(SEPARATOR_CHAR) and after.startswith(OPENING)  # 法人是具有…, opening it
 
 
 def _is_ideograph(char: str) -> bool:

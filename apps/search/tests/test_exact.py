@@ -147,3 +147,32 @@ def test_a_reader_that_read_the_manifest_just_before_a_fold_follows_it(tmp_path,
 
     monkeypatch.setattr(Texts, "_read_manifest", staticmethod(first_stale))
     assert [text for _, text in Texts(tmp_path).base.texts()] == ["丙丁"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts_strategy, needle_strategy, st.integers(0, 3), st.integers(0, 3))
+def test_windows_read_the_same_from_the_base_and_from_the_delta(texts, needle, before, after):
+    """Every occurrence, with `before` and `after` characters around it, SEPARATOR past a
+    document's edge — whether the text is in the numpy base or in the delta."""
+    padded = ["\x00" * before + t + "\x00" * after for t in texts]
+    expected = sorted(
+        (i, padded[i][at : at + before + len(needle) + after])
+        for i, t in enumerate(texts)
+        for at in range(len(t))
+        if t.startswith(needle, at)
+    )
+    ids = [str(i) for i in range(len(texts))]
+    docnum_of = {i: int(i) for i in ids}
+    with tempfile.TemporaryDirectory() as folder:
+        Base.write(Path(folder) / "base", ids, texts)
+        from_base = Texts.__new__(Texts)
+        from_base.base, from_base.delta = Base(Path(folder) / "base"), {}
+        view = exact.ExactView(from_base, docnum_of, doc_count=len(ids), doc_count_all=len(ids))
+        found = view.windows(needle, before=before, after=after)
+        assert sorted(zip(*found, strict=True)) == expected
+        from_delta = Texts.__new__(Texts)
+        from_delta.base, from_delta.delta = None, dict(zip(ids, texts, strict=True))
+        view = exact.ExactView(from_delta, docnum_of, doc_count=len(ids), doc_count_all=len(ids))
+        assert sorted(zip(*view.windows(needle, before=before, after=after), strict=True)) == (
+            expected
+        )
