@@ -271,24 +271,35 @@ class ExactView:
         return texts
 
     def windows(
-        self, needle: str, *, before: int, after: int, select: Callable | None = None
+        self,
+        needle: str,
+        *,
+        before: int,
+        after: int,
+        followed_by: str | None = None,
+        select: Callable | None = None,
     ) -> tuple[list[int], list[str]]:
         """The occurrences of `needle` (compacted), each as (its docnum, the text from `before`
         characters before it to `after` characters after it; across a document's edge the window
-        reads SEPARATOR, "\x00"). `select(before_codes, after_codes)` — code points, one row per
-        occurrence — may keep some of them, vectorised, before any is read as text."""
+        reads SEPARATOR_CHAR). Vectorised, before any is read as text: only those followed by
+        one of the characters `followed_by` or opening a document are kept (when given), then
+        those `select(before_codes, after_codes)` keeps — code points, a row per occurrence."""
         docnums: list[int] = []
         windows: list[str] = []
         if self.base is not None:
             text = self.base.text
+            last = len(text) - 1
             starts = self.base.positions(needle)
+            if followed_by is not None and len(starts):
+                following = np.asarray(text[np.minimum(starts + len(needle), last)])
+                previous = np.asarray(text[np.maximum(starts - 1, 0)])
+                wanted = np.array([ord(ch) for ch in followed_by], dtype=text.dtype)
+                starts = starts[np.isin(following, wanted) | (previous == SEPARATOR)]
             if select is not None and len(starts):
-                last = len(text) - 1
                 around_before = np.clip(starts[:, None] + np.arange(-before, 0), 0, last)
                 around_after = np.clip(starts[:, None] + len(needle) + np.arange(after), 0, last)
-                starts = starts[
-                    select(np.asarray(text[around_before]), np.asarray(text[around_after]))
-                ]
+                keep = select(np.asarray(text[around_before]), np.asarray(text[around_after]))
+                starts = starts[keep]
             for start in starts.tolist():
                 at = int(np.searchsorted(self.base.starts, start, side="right")) - 1
                 docnum = int(self.base_docnums[at])
