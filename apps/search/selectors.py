@@ -272,11 +272,12 @@ def _pins(parsed) -> tuple[str, ...]:
     regulation named by its title or short name alone (网安法), the clauses of a doctrine name."""
     article = parsed.article
     if article and article.name:
-        ids = clauses_numbered(name=article.title, number=article.number, suffix=article.suffix)
-        return tuple(f"policies.clause.{pk}" for pk in ids)
-    if len(parsed.must) != 1 or len(parsed.must[0]) != 1 or parsed.must[0][0].exact:
+        return _clause_ids(
+            clauses_numbered(name=article.title, number=article.number, suffix=article.suffix)
+        )
+    term = _one_word(parsed)
+    if term is None:
         return ()
-    term = parsed.must[0][0].text
     name = full_name_for(term) or term
     if could_be_title(name):
         regulations = regulations_titled(name=name).values_list("pk", flat=True)
@@ -287,9 +288,20 @@ def _pins(parsed) -> tuple[str, ...]:
 
 def _heading_openers(parsed) -> tuple[str, ...]:
     """A query of one word that names a 章 or 节 (代理, 诉讼时效): the clauses opening it."""
+    term = _one_word(parsed)
+    return _clause_ids(heading_openers(name=term)) if term else ()
+
+
+def _one_word(parsed) -> str | None:
+    """The query's word when it is one unquoted word (no alternatives), else None."""
     if len(parsed.must) != 1 or len(parsed.must[0]) != 1 or parsed.must[0][0].exact:
-        return ()
-    return tuple(f"policies.clause.{pk}" for pk in heading_openers(name=parsed.must[0][0].text))
+        return None
+    return parsed.must[0][0].text
+
+
+def _clause_ids(pks) -> tuple[str, ...]:
+    """Index ids of clauses by primary key."""
+    return tuple(f"policies.clause.{pk}" for pk in pks)
 
 
 def _doctrine_words(parsed) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -300,9 +312,7 @@ def _doctrine_words(parsed) -> tuple[tuple[str, tuple[str, ...]], ...]:
     meant = []
     for term in (t for group in parsed.must for t in group if not t.exact):
         if found := doctrine_matches(term=term.text):
-            meant.append(
-                (term.text, tuple(f"policies.clause.{pk}" for m in found for pk in m.lineage_ids))
-            )
+            meant.append((term.text, _clause_ids(pk for m in found for pk in m.lineage_ids)))
             parsed.notices.append(_doctrine_notice(term.text, found))
     return tuple(meant)
 
@@ -319,7 +329,7 @@ def _doctrine_pins(parsed, term: str) -> tuple[str, ...]:
     if not found:
         return ()
     parsed.notices.append(_doctrine_notice(term, found).removesuffix("。") + "，排在最前。")
-    return tuple(f"policies.clause.{pk}" for m in found for pk in m.lineage_ids)
+    return _clause_ids(pk for m in found for pk in m.lineage_ids)
 
 
 def _provision_fragment(clause: Clause, asked) -> str:
