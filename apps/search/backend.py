@@ -139,10 +139,18 @@ class ChineseWhooshBackend(WhooshSearchBackend):
         return doc
 
     def update(self, index, iterable, commit=True):
+        """Index these records as the database holds them once the index's write lock is held:
+        they are read again then (a record deleted meanwhile is left to its delete)."""
         self._ensure_current()
-        docs = [doc for obj in iterable if (doc := self.prepare_document(index, obj))]
-        if docs:
-            self.store.update_documents(docs, self.exact_field)
+        pks = [obj.pk for obj in iterable]
+        if not pks:
+            return
+
+        def prepare() -> list[dict]:
+            fresh = index.index_queryset().filter(pk__in=pks)
+            return [doc for obj in fresh if (doc := self.prepare_document(index, obj))]
+
+        self.store.update_documents(prepare, self.exact_field)
 
     def remove(self, obj_or_string, commit=True):
         self.remove_identifiers([get_identifier(obj_or_string)])

@@ -125,7 +125,7 @@ class IndexStore:
                 # Another process committed and merged away a segment this searcher still
                 # reads (Whoosh opens some files lazily): again on the current generation. Under
                 # a burst of edits the next generation can be merged away just as quickly.
-                if attempt < READ_ATTEMPTS and not searcher.up_to_date():
+                if attempt < READ_ATTEMPTS and not _up_to_date(searcher):
                     log.warning("search read again on a newer index generation: %r", error)
                     self._local.searcher = None
                     continue
@@ -161,21 +161,37 @@ class IndexStore:
     def _writing(self, texts: dict[str, str | None] | None):
         """A writer of the latest generation, committed unless the block fails; the exact-match
         `texts` (id → text, None: removed), if any, recorded first, under its write lock."""
+        with self._locked() as writer:
+            if texts is not None:
+                Texts.apply(self.path, texts)  # under the write lock, before Whoosh commits
+            yield writer
+
+    @contextmanager
+    def _locked(self):
+        """A writer of the latest generation (holding the index's write lock), committed
+        unless the block fails."""
         self.index = self.index.refresh()
         writer = self._writer()
         try:
-            if texts is not None:
-                Texts.apply(self.path, texts)  # under the write lock, before Whoosh commits
             yield writer
         except Exception:
             writer.cancel()
             raise
         writer.commit()
 
-    def update_documents(self, docs: list[dict], exact_field: str | None) -> None:
-        """Add or replace these prepared documents, and their exact-match texts."""
-        texts = {doc[ID]: pop_exact_text(doc, exact_field) for doc in docs}
-        with self._writing(texts) as writer:
+    def update_documents(self, prepare: Callable[[], list[dict]], exact_field: str | None) -> None:
+        """Add or replace the documents `prepare` returns, and their exact-match texts.
+
+        `prepare` reads the records once the write lock is held: two writers of one record
+        write it in the order they read it, so the last write holds the last committed state.
+        Read before the lock, a writer that read first could write last, and the index would
+        keep the older text for good (a lost update).
+        """
+        with self._locked() as writer:
+            docs = prepare()
+            texts = {doc[ID]: pop_exact_text(doc, exact_field) for doc in docs}
+            if texts:
+                Texts.apply(self.path, texts)  # before Whoosh commits
             for doc in docs:
                 writer.update_document(**doc)
 
@@ -253,6 +269,15 @@ class IndexStore:
         os.replace(link, self.path)
         if old_target and old_target != folder:
             shutil.rmtree(old_target, ignore_errors=True)
+
+
+def _up_to_date(searcher: Searcher) -> bool:
+    """Whether the searcher reads the latest generation; False when telling reads a table of
+    contents that a concurrent commit has just removed (it is then not the latest)."""
+    try:
+        return searcher.up_to_date()
+    except (OSError, EOFError):
+        return False
 
 
 def pop_exact_text(doc: dict, exact_field: str | None) -> str:

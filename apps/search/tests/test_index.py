@@ -196,3 +196,22 @@ def test_a_table_of_contents_deleted_while_a_searcher_opens_is_read_again(tmp_pa
 
     with pytest.raises(SearchUnavailable):
         store.read(always_missing, lambda generation: "read")
+
+
+def test_an_index_write_holds_what_the_database_holds_when_it_writes():
+    """Two flushes of one record in two processes: the one that read the record first may take
+    the index's write lock last. The backend reads the record again under the lock, so a stale
+    copy in hand can never overwrite the newer text (a lost update)."""
+    index = haystack.connections["default"].get_unified_index().get_index(Clause)
+    clause = Clause.objects.order_by("pk").first()
+    stale = Clause.objects.get(pk=clause.pk)  # read by the first writer, before the edit
+    original = clause.text
+    Clause.objects.filter(pk=clause.pk).update(text=original + "后写入的文本标记")
+    try:
+        _backend().update(index, [stale])
+        found = search_documents(query='"后写入的文本标记"', filters={"type": "clause"})
+        assert [hit.clause.pk for hit in found.results] == [clause.pk]
+    finally:
+        Clause.objects.filter(pk=clause.pk).update(text=original)
+        _backend().update(index, [clause])
+    assert search_documents(query='"后写入的文本标记"').count == 0
