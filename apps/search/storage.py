@@ -18,9 +18,9 @@ from datetime import datetime
 from typing import TypeVar
 
 from haystack.constants import ID
-from whoosh import index
 from whoosh.fields import Schema
 from whoosh.filedb.filestore import FileStorage
+from whoosh.index import EmptyIndexError
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 
@@ -74,32 +74,33 @@ class IndexStore:
         """Open the index, creating an empty one if there is none."""
         os.makedirs(self.path, exist_ok=True)
         storage = FileStorage(self.path)
-        if index.exists(storage):
-            self.index = self._open_index(storage, schema)
-        else:
-            self.index = storage.create_index(schema)
+        self.index = self._open_index(storage, schema) or storage.create_index(schema)
         self.opened_inode = self._inode()
         self._local = threading.local()
 
     def written_field_names(self) -> set[str] | None:
         """The fields the index on disk was written with (None when there is no index): an
         index of an older schema opens, but lacks the fields added since."""
-        storage = FileStorage(self.path)
-        if not os.path.isdir(self.path) or not index.exists(storage):
+        if not os.path.isdir(self.path):
             return None
-        return set(storage.open_index().schema.names())
+        written = self._open_index(FileStorage(self.path), None)
+        return set(written.schema.names()) if written else None
 
     @staticmethod
-    def _open_index(storage: FileStorage, schema: Schema):
-        """Open the latest generation, again when a writer's commit removes its table of contents
-        just as it is read (Whoosh's own reader() retries the same race; opening does not)."""
+    def _open_index(storage: FileStorage, schema: Schema | None):
+        """The latest generation, or None when there is no index; again when a writer's commit
+        removes its table of contents just as it is read (Whoosh's own reader() retries the
+        same race; opening, and Whoosh's index.exists, do not)."""
         for attempt in range(1, OPEN_RETRIES + 1):
             try:
                 return storage.open_index(schema=schema)
+            except EmptyIndexError:
+                return None
             except FileNotFoundError:
                 if attempt == OPEN_RETRIES:
                     raise
                 time.sleep(0.05)
+        raise AssertionError("unreachable: the last attempt returns or raises")
 
     # ------------------------------------------------------------ reading
 
@@ -168,9 +169,9 @@ class IndexStore:
 
     @contextmanager
     def _locked(self):
-        """A writer of the latest generation (holding the index's write lock), committed
-        unless the block fails."""
-        self.index = self.index.refresh()
+        """A writer holding the index's write lock, committed unless the block fails. It writes
+        on the latest generation: Whoosh reads the table of contents once the lock is held (a
+        refresh before it could read one a concurrent commit is removing)."""
         writer = self._writer()
         try:
             yield writer
