@@ -74,6 +74,11 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Reverse proxies in front of the site that append to X-Forwarded-For (0: none, the header is
+# ignored). The API and page throttles, django-axes and gunicorn's access log read the client's
+# address the same way (apps/core/clientip.py).
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+AXES_CLIENT_IP_CALLABLE = "apps.core.clientip.request_client_address"
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -155,6 +160,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "apps.core.schema.ApiSchema",
     "DEFAULT_RENDERER_CLASSES": ["apps.core.renderers.HtmlSafeJSONRenderer"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "NUM_PROXIES": NUM_PROXIES,
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("API_ANON_THROTTLE"),
         "user": env("API_USER_THROTTLE"),

@@ -1,0 +1,105 @@
+"""Issue 18's probe, point by point: each abuse reproduced, and shown to be held."""
+
+import runpy
+from types import SimpleNamespace
+
+import pytest
+from axes.helpers import get_client_ip_address
+from django.core.cache import cache
+from django.test import RequestFactory
+
+from apps.core.clientip import client_address
+
+pytestmark = pytest.mark.django_db
+ROOT_CONFIG = "config/gunicorn.py"
+
+
+# 1 and 6 — X-Forwarded-For is the client's word: trusted only behind NUM_PROXIES proxies.
+
+
+@pytest.mark.parametrize(
+    ("forwarded", "proxies", "expected"),
+    [
+        ("198.51.100.7", 0, "10.0.0.1"),  # no proxy configured: the header is ignored
+        ("198.51.100.7", 1, "198.51.100.7"),  # one proxy: the address it appended
+        ("203.0.113.9, 198.51.100.7", 1, "198.51.100.7"),  # a forged first entry is skipped
+        ("203.0.113.9, 198.51.100.7", 2, "203.0.113.9"),
+        ("198.51.100.7", 3, "198.51.100.7"),  # fewer entries than proxies: the leftmost
+        ("not-an-address", 1, "10.0.0.1"),
+        ("", 1, "10.0.0.1"),
+    ],
+)
+def test_client_address_reads_x_forwarded_for_only_behind_trusted_proxies(
+    forwarded, proxies, expected
+):
+    meta = {"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": forwarded}
+    assert client_address(meta, proxies) == expected
+
+
+def _throttled_statuses(api, settings, forwarded_for: list[str]) -> list[int]:
+    cache.clear()
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "3/minute", "user": "100/minute"},
+    }
+    return [
+        api.get("/api/v1/issuers/", HTTP_X_FORWARDED_FOR=value).status_code
+        for value in forwarded_for
+    ]
+
+
+def test_a_forged_header_does_not_escape_the_api_throttle(api, settings):
+    settings.NUM_PROXIES = 0
+    forged = [f"198.51.100.{n}" for n in range(1, 6)]
+    assert _throttled_statuses(api, settings, forged) == [200, 200, 200, 429, 429]
+    cache.clear()
+
+
+def test_behind_a_proxy_each_client_has_its_own_limit(api, settings):
+    settings.NUM_PROXIES = 1
+    clients = ["198.51.100.1"] * 3 + ["198.51.100.2"] * 3 + ["198.51.100.1"]
+    assert _throttled_statuses(api, settings, clients) == [200] * 6 + [429]
+    cache.clear()
+
+
+def test_axes_sees_the_client_not_the_proxy(settings):
+    request = RequestFactory().post(
+        "/admin/login/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7"
+    )
+    settings.NUM_PROXIES = 0
+    assert get_client_ip_address(request) == "10.0.0.1"
+    settings.NUM_PROXIES = 1
+    assert get_client_ip_address(request) == "198.51.100.7"
+
+
+def test_the_access_log_names_the_same_client(monkeypatch):
+    environ = {
+        "REMOTE_ADDR": "10.0.0.1",
+        "HTTP_X_FORWARDED_FOR": "198.51.100.7",
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": "/",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "QUERY_STRING": "",
+        "PATH_INFO": "/",
+    }
+    for proxies, expected in (("0", "10.0.0.1"), ("1", "198.51.100.7")):
+        monkeypatch.setenv("NUM_PROXIES", proxies)
+        config = runpy.run_path(ROOT_CONFIG)
+        logger = config["logger_class"](SimpleNamespace(**_gunicorn_settings()))
+        response = SimpleNamespace(status="200 OK", headers=[], sent=0, response_length=0)
+        request = SimpleNamespace(headers=[], method="GET", path="/", query="", uri="/")
+        request.version = (1, 1)
+        atoms = logger.atoms(response, request, environ, _elapsed())
+        assert atoms["h"] == expected
+
+
+def _gunicorn_settings() -> dict:
+    from gunicorn.config import Config
+
+    return {name: setting.get() for name, setting in Config().settings.items()}
+
+
+def _elapsed():
+    from datetime import timedelta
+
+    return timedelta(milliseconds=5)
