@@ -156,6 +156,11 @@ REST_FRAMEWORK = {
         "apps.core.throttling.UserThrottle",
     ],
     "DEFAULT_PAGINATION_CLASS": "apps.core.pagination.Pagination",
+    "DEFAULT_PARSER_CLASSES": [
+        "apps.core.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "EXCEPTION_HANDLER": "apps.core.exceptions.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "apps.core.schema.ApiSchema",
     "DEFAULT_RENDERER_CLASSES": ["apps.core.renderers.HtmlSafeJSONRenderer"],

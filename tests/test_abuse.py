@@ -103,3 +103,66 @@ def _elapsed():
     from datetime import timedelta
 
     return timedelta(milliseconds=5)
+
+
+# 5 — a delete takes its dependants along: the API asks what the admin asks.
+
+
+def _client_with(*codenames: str):
+    from django.contrib.auth.models import Permission, User
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    user = User.objects.create_user("deleter-" + "-".join(codenames))
+    user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    return client
+
+
+def test_deleting_a_regulation_needs_the_permission_to_delete_its_clauses():
+    from apps.policies.models import Regulation
+
+    regulation = Regulation.objects.filter(clauses__isnull=False).distinct().first()
+    clauses = regulation.clauses.count()
+    url = f"/api/v1/regulations/{regulation.slug}/"
+    refused = _client_with("delete_regulation").delete(url)
+    assert refused.status_code == 403
+    error = refused.json()["error"]
+    assert error["code"] == "permission_denied" and "条文" in error["message"]
+    assert regulation.clauses.count() == clauses  # nothing deleted
+    allowed = _client_with("delete_regulation", "delete_clause", "delete_citation").delete(url)
+    assert allowed.status_code == 204
+    assert not Regulation.objects.filter(pk=regulation.pk).exists()
+
+
+# 7 — JSON bodies: bounded in size and in depth, answered in the error shape.
+
+
+def test_a_deeply_nested_json_body_is_a_400_not_a_500(editor_client):
+    from urllib.parse import quote
+
+    url = "/api/v1/regulations/" + quote("电子商务法-2018-08-31") + "/"
+    deep = "[" * 100_000 + "]" * 100_000
+    response = editor_client.generic("PATCH", url, deep, content_type="application/json")
+    assert response.status_code == 400
+    assert "嵌套过深" in response.json()["error"]["message"]
+
+
+def test_a_json_body_over_the_upload_limit_is_a_413(editor_client, settings):
+    from urllib.parse import quote
+
+    url = "/api/v1/regulations/" + quote("电子商务法-2018-08-31") + "/"
+    body = '{"preamble": "' + "法" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 3 + 10) + '"}'
+    response = editor_client.generic("PATCH", url, body.encode(), content_type="application/json")
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "payload_too_large"
+    ok = editor_client.patch(url, {"preamble": "正常长度的题注"}, format="json")
+    assert ok.status_code == 200
+
+
+def test_json_depth_ignores_brackets_inside_strings():
+    from apps.core.parsers import json_depth
+
+    assert json_depth(b'{"a": [1, {"b": "[[[[\\"]]]"}]}') == 3
+    assert json_depth(b"[[[]]]") == 3 and json_depth(b'"["') == 0

@@ -1,5 +1,7 @@
 """Thin API views over the same selectors and services as the pages."""
 
+from django.contrib import admin
+from django.contrib.admin.utils import get_deleted_objects
 from django.db.models import Max
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -219,7 +221,9 @@ class RegulationDetailView(GenericAPIView):
 
     @extend_schema(responses={204: None, **WRITE_ERRORS})
     def delete(self, request, slug):
-        regulation_delete(regulation=_regulation(slug))
+        regulation = _regulation(slug)
+        _require_cascade_permissions(request, regulation)
+        regulation_delete(regulation=regulation)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -313,8 +317,21 @@ class ClauseDetailView(GenericAPIView):
 
     @extend_schema(parameters=[CLAUSE_NUMBER], responses={204: None, **WRITE_ERRORS})
     def delete(self, request, slug, number):
-        clause_delete(clause=_whole_clause(_regulation(slug), number))
+        clause = _whole_clause(_regulation(slug), number)
+        _require_cascade_permissions(request, clause)
+        clause_delete(clause=clause)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _require_cascade_permissions(request, record) -> None:
+    """A delete takes the records that depend on it along (a regulation its clauses): the API
+    asks for the permissions the admin would ask for, and names those missing."""
+    _, _, missing, _ = get_deleted_objects([record], request, admin.site)
+    if missing:
+        raise ApiError(
+            f"没有删除权限：删除它会一并删除{'、'.join(sorted(missing))}，需要这些记录的删除权限。",
+            status_code=403,
+        )
 
 
 class RegulationCompareView(GenericAPIView):
