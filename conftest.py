@@ -4,9 +4,10 @@ Django: `pytest -p no:django --confcutdir=lawtext lawtext`.)"""
 
 import haystack
 import pytest
+from asgiref.local import Local
 from django.conf import settings
 from django.contrib.auth.models import Permission, User
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -24,11 +25,23 @@ def search_index_dir(tmp_path_factory):
     return info.get("PATH")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def cache_dir(tmp_path_factory):
+    """Tests never share the developer's file cache (throttle counts of a running server)."""
+    default = settings.CACHES["default"]
+    if default["BACKEND"].endswith("FileBasedCache"):
+        default["LOCATION"] = str(tmp_path_factory.mktemp("cache"))
+        caches.__dict__.pop("settings", None)  # read CACHES again
+        caches._connections = Local()  # noqa: SLF001 - drop the caches opened on the old folder
+    return default.get("LOCATION")
+
+
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with an empty cache: pages cached by another test's (rolled back) edits
     must not be served to it."""
     cache.clear()
+    caches["pages"].clear()
 
 
 @pytest.fixture(scope="session")

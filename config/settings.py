@@ -112,11 +112,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
-if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
-    # Per process: room for the hot clause and regulation pages, not the whole base.
-    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 2000)
+# The default cache (throttle counts, django-axes) is shared by every worker of a host: files
+# under VAR_DIR, so a limit of 120 a minute means 120, not 120 per worker. CACHE_URL=redis://…
+# shares it between hosts too.
+CACHES = {"default": env.cache("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}")}
+if CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 20000)
+# Whole pages stay in each worker's memory, bounded by bytes (PAGE_CACHE_MB per worker).
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=3600)
+CACHES["pages"] = {
+    "BACKEND": "apps.core.cache.ByteBoundedMemoryCache",
+    "LOCATION": "pages",
+    "TIMEOUT": PAGE_CACHE_SECONDS,
+    "OPTIONS": {"MAX_BYTES": env.int("PAGE_CACHE_MB", default=64) * 2**20, "MAX_ENTRIES": 10**6},
+}
 
 
 def _search_connection(url: str) -> dict:

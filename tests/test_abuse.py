@@ -166,3 +166,61 @@ def test_json_depth_ignores_brackets_inside_strings():
 
     assert json_depth(b'{"a": [1, {"b": "[[[[\\"]]]"}]}') == 3
     assert json_depth(b"[[[]]]") == 3 and json_depth(b'"["') == 0
+
+
+# 3 — the page cache: keyed on what the page reads, bounded by bytes.
+
+
+def test_cache_busting_parameters_make_one_entry_not_three_hundred(client):
+    from urllib.parse import quote
+
+    from django.core.cache import caches
+
+    pages = caches["pages"]
+    law = "/regulations/" + quote("电子商务法-2018-08-31") + "/"
+    first = client.get(law + "?cb=0")
+    assert first.status_code == 200
+    held = pages.bytes_held()
+    for n in range(1, 300):
+        assert client.get(f"{law}?cb={n}").status_code == 200
+    assert pages.bytes_held() == held  # one entry served 300 variants
+    assert client.get(law + "clauses/38/?cb=1").status_code == 200  # another page: its own entry
+    assert pages.bytes_held() > held
+
+
+def test_the_page_cache_is_bounded_by_bytes_least_recently_used_out():
+    from apps.core.cache import ByteBoundedMemoryCache
+
+    pages = ByteBoundedMemoryCache("abuse-test", {"OPTIONS": {"MAX_BYTES": 2000}})
+    pages.clear()
+    for n in range(10):
+        pages.set(f"page-{n}", "页" * 200)  # about 400 bytes pickled
+        pages.get("page-0")  # the first page is read again and again: it stays
+    assert pages.bytes_held() <= 2000
+    assert pages.get("page-0") is not None and pages.get("page-9") is not None
+    assert pages.get("page-1") is None  # the least recently used went first
+    pages.set("huge", "页" * 5000)  # heavier than the whole bound: not kept, nothing evicted
+    assert pages.get("huge") is None and pages.get("page-9") is not None
+
+
+# 4 — one limit for all workers of a host: the default cache is shared.
+
+
+def test_the_anonymous_limit_holds_across_two_workers(tmp_path):
+    import urllib.error
+    import urllib.request
+
+    from tests.servers import gunicorn, manage, site_env
+
+    env = site_env(tmp_path, API_ANON_THROTTLE="10/minute")
+    manage(env, "migrate", "-v0")
+    statuses = []
+    with gunicorn(env, tmp_path, workers=2, threads=1) as base:
+        for _ in range(16):
+            try:
+                with urllib.request.urlopen(f"{base}/api/v1/issuers/", timeout=30) as response:
+                    statuses.append(response.status)
+            except urllib.error.HTTPError as error:
+                statuses.append(error.code)
+    # gunicorn() asked /api/v1/issuers/ once to see the server up: 9 more are allowed, of 16.
+    assert statuses.count(200) == 9 and statuses.count(429) == 7

@@ -1,7 +1,8 @@
 """Whole-page caching of the public clause and regulation pages, invalidated by any edit.
 
-Pages are keyed by the content version (a database counter, so every worker sees an edit at once)
-and by the full path. Only anonymous GETs answered 200 are cached.
+Pages are keyed by the content version (a database counter, so every worker sees an edit at once),
+the path and the query parameters the pages read (PAGE_PARAMS). They are kept in each worker's
+memory, bounded by bytes (the "pages" cache). Only anonymous GETs answered 200 are cached.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import hashlib
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -27,20 +28,26 @@ from .models import (
 from .selectors import content_version_get
 from .services.content import content_version_bump
 
+# The query parameters the cached pages read; any other is ignored, in the key as by the page,
+# so ?cb=1, ?cb=2 … are one entry, not one each.
+PAGE_PARAMS = ("as_of", "n")
+
 
 def cached_page(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.method != "GET" or request.user.is_authenticated:
             return view(request, *args, **kwargs)
-        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        key = f"page:{path}"
+        read = [(name, request.GET.getlist(name)) for name in PAGE_PARAMS if name in request.GET]
+        identity = repr((request.path, read)).encode()
+        key = f"page:{hashlib.sha256(identity).hexdigest()}"
         version = content_version_get()
-        response = cache.get(key, version=version)
+        pages = caches["pages"]
+        response = pages.get(key, version=version)
         if response is None:
             response = view(request, *args, **kwargs)
             if response.status_code == 200:
-                cache.set(key, response, settings.PAGE_CACHE_SECONDS, version=version)
+                pages.set(key, response, settings.PAGE_CACHE_SECONDS, version=version)
         return response
 
     return wrapper
