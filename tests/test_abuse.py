@@ -224,3 +224,26 @@ def test_the_anonymous_limit_holds_across_two_workers(tmp_path):
                 statuses.append(error.code)
     # gunicorn() asked /api/v1/issuers/ once to see the server up: 9 more are allowed, of 16.
     assert statuses.count(200) == 9 and statuses.count(429) == 7
+
+
+# 2 — bounded work per request.
+
+
+def test_a_query_of_a_hundred_alternatives_uses_the_first_sixteen_and_says_so(api):
+    from apps.search.query import MAX_QUERY_TERMS
+
+    chars = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动"
+    query = "|".join(chars[:40])
+    data = api.get("/api/v1/search/", {"q": query, "page_size": 100}).json()
+    assert any(f"只使用前 {MAX_QUERY_TERMS} 个" in n for n in data["notices"])
+    capped = api.get("/api/v1/search/", {"q": "|".join(chars[:MAX_QUERY_TERMS])}).json()
+    assert data["count"] == capped["count"]  # the same search as its first sixteen terms
+
+
+def test_the_highlighter_reads_a_bounded_number_of_occurrences():
+    from apps.search.highlight import MAX_SPANS_PER_TERM, _spans, highlight
+
+    text = "的" * 50_000
+    assert len(_spans(text, ["的"])) == MAX_SPANS_PER_TERM
+    snippet = highlight(text, ["的"])
+    assert snippet.count("<mark>") <= 160 and snippet.startswith("<mark>")

@@ -17,6 +17,9 @@ from whoosh.searching import Searcher
 
 GENERATION_VALUES_LIMIT = 256  # values kept per process before they are all forgotten at once
 RESULT_CACHE_SIZE = 256  # queries whose matches are kept per process, per index generation
+# Unfiltered hits of the last few queries: a search with a chosen facet runs its query again,
+# filtered otherwise, to count that facet's other values (the query's words are looked up once).
+RECENT_HITS_SIZE = 4
 
 
 class Caches:
@@ -30,6 +33,7 @@ class Caches:
         self.segment_values: dict = {}
         # (index folder inode, generation, query, filters, sort) → matches, least recent first
         self.query_matches: OrderedDict = OrderedDict()
+        self.recent_hits: OrderedDict = OrderedDict()
 
     def cached_matches(self, key):
         """The matches kept for `key` (now the most recently used), or None."""
@@ -45,9 +49,22 @@ class Caches:
             while len(self.query_matches) > RESULT_CACHE_SIZE:
                 self.query_matches.popitem(last=False)
 
+    def hits(self, key, compute: Callable[[], Any]):
+        """The unfiltered hits kept for `key`, else computed and kept (RECENT_HITS_SIZE)."""
+        with self.lock:
+            found = self.recent_hits.get(key)
+        if found is None:
+            found = compute()
+            with self.lock:
+                self.recent_hits[key] = found
+                while len(self.recent_hits) > RECENT_HITS_SIZE:
+                    self.recent_hits.popitem(last=False)
+        return found
+
     def clear_query_matches(self) -> None:
         with self.lock:
             self.query_matches.clear()
+            self.recent_hits.clear()
 
 
 @dataclass(frozen=True, eq=False)

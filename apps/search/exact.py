@@ -139,12 +139,12 @@ class Base:
         positions = self.positions(needle)
         if not len(positions):
             return _EMPTY, _EMPTY
-        if len(needle) == 1:
-            positions = np.sort(positions)  # one character's bigrams come in bigram order
+        # Counted per document in one pass, whatever the order of the positions (a character's
+        # come in bigram order: sorting millions of them took most of a one-character search).
         documents = np.searchsorted(self.starts, positions, side="right") - 1
-        # Sorted: each document's run of positions starts where the document number changes.
-        firsts = np.flatnonzero(np.diff(documents, prepend=-1))
-        return documents[firsts], np.diff(firsts, append=len(documents))
+        counts = np.bincount(documents, minlength=len(self.ids))
+        found = np.flatnonzero(counts)
+        return found, counts[found]
 
 
 class Texts:
@@ -228,6 +228,7 @@ class ExactView:
     ):
         self.base = texts.base
         lengths = []
+        self.base_in_docnum_order = True  # base order is docnum order: its hits need no sort
         if self.base is not None:
             # A document changed since the base was built is read from the delta only.
             self.base_docnums = np.array(
@@ -235,6 +236,8 @@ class ExactView:
                 dtype=np.int64,
             )
             self.base_lengths = self.base.lengths
+            live = self.base_docnums[self.base_docnums >= 0]
+            self.base_in_docnum_order = bool(np.all(np.diff(live) > 0))
             lengths.append(self.base_lengths[self.base_docnums >= 0])
         self.delta = [
             (docnum_of[i], text)
@@ -340,7 +343,8 @@ class ExactView:
             counts.append(np.array([count_in(t, needle) for _, t in changed], dtype=np.int64))
             lengths.append(np.array([len(t) for _, t in changed], dtype=np.int64))
         docnums, counts, lengths = (np.concatenate(parts) for parts in (docnums, counts, lengths))
-        order = np.argsort(docnums)
-        docnums, counts, lengths = docnums[order], counts[order], lengths[order]
+        if changed or not self.base_in_docnum_order:
+            order = np.argsort(docnums)
+            docnums, counts, lengths = docnums[order], counts[order], lengths[order]
         scores = bm25(counts, lengths, average_length=self.average_length, doc_count=self.doc_count)
         return Hits(docnums, scores)

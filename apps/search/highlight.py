@@ -9,6 +9,9 @@ from html import escape
 from .normalize import fold
 
 SNIPPET_CHARS = 160
+# Occurrences read per term: enough to find a dense cluster, while a term found 9,000 times in
+# a long article no longer makes every snippet of it sort 9,000 spans.
+MAX_SPANS_PER_TERM = 200
 
 
 def _spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
@@ -29,10 +32,10 @@ def _spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
     for term in sorted(
         {t for t in (fold(t).replace(" ", "") for t in terms) if t}, key=len, reverse=True
     ):
-        start = compact.find(term)
-        while start != -1:
+        start, found = compact.find(term), 0
+        while start != -1 and found < MAX_SPANS_PER_TERM:
             spans.append((original(start), original(start + len(term) - 1) + 1))
-            start = compact.find(term, start + len(term))
+            start, found = compact.find(term, start + len(term)), found + 1
     spans.sort()
     merged: list[tuple[int, int]] = []
     for start, end in spans:

@@ -133,17 +133,10 @@ def _run(gen: Generation, parsed, filters, sortedby, reverse, limit, scope, narr
             ranked = [(int(d), 0.0) for d in docnums[:limit]]
             return Matches(ranked, docnums, len(ranked) == len(docnums), versions=versions)
     else:
-        terms = [] if counting or narrowing.titles_only else _defined_terms(parsed)
-        definitions = ranking.defining(exact_view(gen), terms)
-        if narrowing.defined and terms:
-            definitions = np.union1d(definitions, _docnums_of(gen, narrowing.defined))
-        if narrowing.titles_only:
-            hits = _title_hits(gen, parsed)
-        else:
-            meant = {word: _docnums_of(gen, ids) for word, ids in narrowing.meant}
-            hits = _hits(gen, parsed, definitions, meant, partial=scope.partial)
-        if narrowing.pinned:
-            hits = Hits.union([hits, _pinned_hits(gen, narrowing.pinned)])
+        hits = gen.caches.hits(
+            (*gen.key(), repr(parsed), scope.partial, narrowing),
+            lambda: _all_hits(gen, parsed, scope, narrowing),
+        )
         if mask is not None:
             hits = hits.within(mask)
         hits = _within_days(gen, hits, narrowing.day_ranges)
@@ -186,6 +179,22 @@ def _closest_first(gen: Generation, parsed: ParsedQuery, ranked: list[tuple[int,
     rescored = [(docnum, score * f) for (docnum, score), f in zip(head, factors, strict=True)]
     rescored.sort(key=lambda pair: (-pair[1], pair[0]))
     return rescored + ranked[len(head) :]
+
+
+def _all_hits(gen: Generation, parsed, scope: VersionScope, narrowing: Narrowing) -> Hits:
+    """Every document the query matches, scored, before filters and versions."""
+    terms = [] if narrowing.titles_only else _defined_terms(parsed)
+    definitions = ranking.defining(exact_view(gen), terms)
+    if narrowing.defined and terms:
+        definitions = np.union1d(definitions, _docnums_of(gen, narrowing.defined))
+    if narrowing.titles_only:
+        hits = _title_hits(gen, parsed)
+    else:
+        meant = {word: _docnums_of(gen, ids) for word, ids in narrowing.meant}
+        hits = _hits(gen, parsed, definitions, meant, partial=scope.partial)
+    if narrowing.pinned:
+        hits = Hits.union([hits, _pinned_hits(gen, narrowing.pinned)])
+    return hits
 
 
 def in_force_first(gen: Generation, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:

@@ -21,6 +21,9 @@ from lawtext.provisions import split_provision
 from lawtext.shortnames import full_name_for
 
 MAX_QUERY_CHARS = 200
+# Words, alternatives and exclusions together: each is an exact lookup over the whole corpus,
+# and 100 single characters OR'ed made one search take 5 s.
+MAX_QUERY_TERMS = 16
 _N = f"[{CN_NUMERAL_CHARS}]"
 _QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』", "＂": "＂"}
 _ARTICLE_RE = re.compile(rf"[第笫]\s*(?P<num>\d+|{_N}+)\s*条(?P<suffix>之{_N}+)?")
@@ -187,6 +190,24 @@ def parse_query(raw: str) -> ParsedQuery:
             else:
                 query.must.append([term])
         pending_or = False
+    return _within_budget(query)
+
+
+def _within_budget(query: ParsedQuery) -> ParsedQuery:
+    """At most MAX_QUERY_TERMS terms, the first ones as typed, with a notice when cut."""
+    count = sum(len(group) for group in query.must) + len(query.must_not)
+    if count <= MAX_QUERY_TERMS:
+        return query
+    left, must = MAX_QUERY_TERMS, []
+    for group in query.must:
+        if left <= 0:
+            break
+        must.append(group[:left])
+        left -= len(must[-1])
+    query.must, query.must_not = must, query.must_not[: max(left, 0)]
+    query.notices.append(
+        f"检索词过多：共 {count} 个词（含 OR 的备选词和排除词），只使用前 {MAX_QUERY_TERMS} 个。"
+    )
     return query
 
 
