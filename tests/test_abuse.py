@@ -247,3 +247,20 @@ def test_the_highlighter_reads_a_bounded_number_of_occurrences():
     assert len(_spans(text, ["的"])) == MAX_SPANS_PER_TERM
     snippet = highlight(text, ["的"])
     assert snippet.count("<mark>") <= 160 and snippet.startswith("<mark>")
+
+
+# 2 — the HTML search page is throttled as the API is.
+
+
+def test_the_search_page_is_throttled_like_the_api(client, settings):
+    cache.clear()
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "3/minute", "user": "100/minute"},
+    }
+    statuses = [client.get("/search/", {"q": f"平台{n}"}).status_code for n in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    refused = client.get("/search/", {"q": "平台"})
+    assert refused.status_code == 429 and int(refused["Retry-After"]) >= 1
+    assert "请求过于频繁" in refused.content.decode()
+    cache.clear()

@@ -1,5 +1,9 @@
-"""API rate limits, read from the settings on each request."""
+"""Rate limits of the API and of the search page, read from the settings on each request."""
 
+import math
+from functools import wraps
+
+from django.shortcuts import render
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
@@ -24,3 +28,20 @@ class AnonThrottle(_LiveRates, AnonRateThrottle):
 
 class UserThrottle(_LiveRates, UserRateThrottle):
     pass
+
+
+def throttled_page(view):
+    """The API's limits (per client, all workers together) on an HTML page: a search page costs
+    the server as much as a search through the API. Over the limit: 429 with Retry-After."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        for throttle in (AnonThrottle(), UserThrottle()):
+            if not throttle.allow_request(request, None):
+                wait = max(1, math.ceil(throttle.wait() or 1))
+                response = render(request, "429.html", {"wait": wait}, status=429)
+                response["Retry-After"] = str(wait)
+                return response
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -1,6 +1,7 @@
 from django.shortcuts import redirect, render
 
 from apps.core.forms import filter_chips, form_errors
+from apps.core.throttling import throttled_page
 from apps.policies.selectors import clause_find
 
 from .forms import SearchForm
@@ -30,6 +31,7 @@ def _advanced_context(request) -> dict:
     }
 
 
+@throttled_page
 def search_page(request):
     form = SearchForm(request.GET)
     context = {"form": form, "query": form.data.get("q", ""), **_advanced_context(request)}
