@@ -3,6 +3,7 @@
 import runpy
 from types import SimpleNamespace
 
+import haystack
 import pytest
 from axes.helpers import get_client_ip_address
 from django.core.cache import cache
@@ -264,3 +265,19 @@ def test_the_search_page_is_throttled_like_the_api(client, settings):
     assert refused.status_code == 429 and int(refused["Retry-After"]) >= 1
     assert "请求过于频繁" in refused.content.decode()
     cache.clear()
+
+
+def test_past_the_time_budget_a_search_answers_with_what_it_has_and_says_so(monkeypatch):
+    from apps.search import matching
+    from apps.search.selectors import search_documents
+
+    full = search_documents(query="平台 OR 消费者")
+    monkeypatch.setattr(matching, "SEARCH_BUDGET_SECONDS", -1.0)  # already past it
+    haystack.connections["default"].get_backend().clear_result_cache()
+    cut = search_documents(query="平台 OR 消费者")
+    assert any("「消费者」未检索" in notice for notice in cut.notices)
+    assert cut.count == search_documents(query="平台").count < full.count
+    # Required words and exclusions are never left out: only further alternatives are.
+    assert search_documents(query="平台 -消费者").count == search_documents(query="平台").count - (
+        search_documents(query="平台 消费者").count
+    )

@@ -236,6 +236,7 @@ class ChineseWhooshBackend(WhooshSearchBackend):
         return {
             "results": page,
             "hits": len(found.docnums),
+            "skipped": found.skipped,
             "facets": {"fields": facet_counts, "dates": {}, "queries": {}},
             "spelling_suggestion": None,
         }

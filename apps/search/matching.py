@@ -9,6 +9,7 @@ selector uses.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 
@@ -36,6 +37,9 @@ ARTICLE_BOOST = 50.0
 PARTIAL_STEP = 1000.0  # above any score of the words themselves
 PINNED_STEP = 10 * PARTIAL_STEP
 KEEP_RANKED = 100  # ranked matches kept per query: the first five pages of twenty
+# Past this, a query's further OR alternatives are not looked up: it answers with what the
+# others match, and says so (100 frequent characters OR'ed took 5 s before the term cap).
+SEARCH_BUDGET_SECONDS = 0.03
 
 
 @dataclass(eq=False)
@@ -48,6 +52,7 @@ class Matches:
     facets: dict = dc_field(default_factory=dict)
     mask: np.ndarray | None = None
     versions: np.ndarray | None = None  # per docnum: how many versions matched (collapsed)
+    skipped: tuple[str, ...] = ()  # alternatives not looked up: the time budget ran out
 
     def versions_of(self, docnum: int) -> int:
         if self.versions is None:
@@ -133,7 +138,7 @@ def _run(gen: Generation, parsed, filters, sortedby, reverse, limit, scope, narr
             ranked = [(int(d), 0.0) for d in docnums[:limit]]
             return Matches(ranked, docnums, len(ranked) == len(docnums), versions=versions)
     else:
-        hits = gen.caches.hits(
+        hits, skipped = gen.caches.hits(
             (*gen.key(), repr(parsed), scope.partial, narrowing),
             lambda: _all_hits(gen, parsed, scope, narrowing),
         )
@@ -142,7 +147,7 @@ def _run(gen: Generation, parsed, filters, sortedby, reverse, limit, scope, narr
         hits = _within_days(gen, hits, narrowing.day_ranges)
         hits, versions = _in_scope(gen, hits, scope)
     if counting:
-        return Matches([], hits.docnums, complete=False, versions=versions)
+        return Matches([], hits.docnums, complete=False, versions=versions, skipped=skipped)
     if sortedby:
         keys = _sort_keys(gen, sortedby)[hits.docnums]
         order = top_order(-keys if reverse else keys, hits.docnums, limit)
@@ -165,7 +170,7 @@ def _run(gen: Generation, parsed, filters, sortedby, reverse, limit, scope, narr
     if not scope.collapse and not sortedby:
         ranked = in_force_first(gen, ranked)
     complete = len(ranked) == len(hits.docnums)
-    return Matches(ranked, hits.docnums, complete, versions=versions)
+    return Matches(ranked, hits.docnums, complete, versions=versions, skipped=skipped)
 
 
 def _closest_first(gen: Generation, parsed: ParsedQuery, ranked: list[tuple[int, float]]):
@@ -181,8 +186,13 @@ def _closest_first(gen: Generation, parsed: ParsedQuery, ranked: list[tuple[int,
     return rescored + ranked[len(head) :]
 
 
-def _all_hits(gen: Generation, parsed, scope: VersionScope, narrowing: Narrowing) -> Hits:
-    """Every document the query matches, scored, before filters and versions."""
+def _all_hits(
+    gen: Generation, parsed, scope: VersionScope, narrowing: Narrowing
+) -> tuple[Hits, tuple[str, ...]]:
+    """Every document the query matches, scored, before filters and versions; and the
+    alternatives left out when the lookups ran past SEARCH_BUDGET_SECONDS."""
+    deadline = time.perf_counter() + SEARCH_BUDGET_SECONDS
+    skipped: list[str] = []
     terms = [] if narrowing.titles_only else _defined_terms(parsed)
     definitions = ranking.defining(exact_view(gen), terms)
     if narrowing.defined and terms:
@@ -191,10 +201,18 @@ def _all_hits(gen: Generation, parsed, scope: VersionScope, narrowing: Narrowing
         hits = _title_hits(gen, parsed)
     else:
         meant = {word: _docnums_of(gen, ids) for word, ids in narrowing.meant}
-        hits = _hits(gen, parsed, definitions, meant, partial=scope.partial)
+        hits = _hits(
+            gen,
+            parsed,
+            definitions,
+            meant,
+            partial=scope.partial,
+            deadline=deadline,
+            skipped=skipped,
+        )
     if narrowing.pinned:
         hits = Hits.union([hits, _pinned_hits(gen, narrowing.pinned)])
-    return hits
+    return hits, tuple(skipped)
 
 
 def in_force_first(gen: Generation, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
@@ -309,22 +327,27 @@ def _hits(
     meant: dict[str, np.ndarray] | None = None,
     *,
     partial: bool = False,
+    deadline: float = float("inf"),
+    skipped: list[str] | None = None,
 ) -> Hits:
     """Every document the query matches, with its BM25 score over exact occurrences times its
     authority, and a step up for the `definitions` of a query word (ranking.with_definitions).
 
     Terms of a group are alternatives, groups are all required; an article reference adds
     its clause (first, by its boost) to what the words match, or is the whole query; the
-    negated terms are taken out (of everything, when nothing else is asked).
+    negated terms are taken out (of everything, when nothing else is asked). Past the
+    `deadline` (time.perf_counter), a group's further alternatives are not looked up: they are
+    added to `skipped`, and the result is what the others match.
     """
     view = exact_view(gen)
     hits = None
+    skipped = [] if skipped is None else skipped
     meant = meant or {}
     groups = [
         ranking.weighed(
             gen,
             Hits.union(
-                [view.hits(v) for term in group for v in term.variants()]
+                _alternatives_hits(view, group, deadline, skipped)
                 + [_meant_hits(meant[t.text]) for t in group if t.text in meant]
             ),
         )
@@ -378,6 +401,18 @@ def _title_docs(gen: Generation, text: str) -> np.ndarray:
     )
     docnums = np.fromiter(title.docs(gen.searcher), dtype=np.int64)
     return np.unique(docnums[live_mask(gen)[docnums]])
+
+
+def _alternatives_hits(view, group, deadline: float, skipped: list[str]) -> list[Hits]:
+    """The hits of each spelling of each alternative of a group; past the deadline, only the
+    first alternative's (the others are named in `skipped`)."""
+    found = []
+    for position, term in enumerate(group):
+        if position and time.perf_counter() > deadline:
+            skipped.append(term.text)
+            continue
+        found += [view.hits(v) for v in term.variants()]
+    return found
 
 
 def _meant_hits(docnums: np.ndarray) -> Hits:

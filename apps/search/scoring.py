@@ -16,6 +16,7 @@ K1, B = 1.2, 0.75  # BM25, as Whoosh's defaults
 WORD_FIELD = "text"  # the jieba-word field of the index
 RERANK_DEPTH = 100  # the best by occurrences that their jieba words rank again; <= KEEP_RANKED
 
+DENSE_UNION = 20_000  # matches in all parts above which a union counts over the docnum range
 NO_DOCS = np.empty(0, dtype=np.int64)
 NO_SCORES = np.empty(0, dtype=np.float64)
 
@@ -34,6 +35,12 @@ class Hits:
             return parts[0]
         docnums = np.concatenate([p.docnums for p in parts]) if parts else NO_DOCS
         scores = np.concatenate([p.scores for p in parts]) if parts else NO_SCORES
+        if len(docnums) > DENSE_UNION:  # summed over the docnum range: no sort of the parts
+            size = int(docnums.max()) + 1
+            present = np.bincount(docnums, minlength=size) > 0
+            summed = np.bincount(docnums, weights=scores, minlength=size)
+            unique = np.flatnonzero(present)
+            return cls(unique, summed[unique])
         unique, inverse = np.unique(docnums, return_inverse=True)
         return cls(unique, np.bincount(inverse, weights=scores, minlength=len(unique)))
 

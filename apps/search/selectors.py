@@ -186,6 +186,9 @@ def search_documents(
         raw, mode = run(scope), MODE_PARTIAL
         if raw["hits"]:
             parsed.notices.append(PARTIAL_NOTICE)
+    if raw.get("skipped"):
+        named = "、".join(f"「{term}」" for term in raw["skipped"])
+        parsed.notices.append(f"检索用时超出限制：备选词{named}未检索，结果可能不全。")
     facet_fields = raw.get("facets", {}).get("fields", {})
     for name in FACETS.keys() & filters.keys():
         # A chosen facet counts its other values as if it were not chosen: they add to it.

@@ -54,3 +54,22 @@ def test_top_order_is_the_head_of_a_full_sort_ties_included(limit):
     docnums = np.sort(rng.choice(10_000, 500, replace=False))
     expected = np.lexsort((docnums, keys))[:limit]
     assert top_order(keys, docnums, limit).tolist() == expected.tolist()
+
+
+@pytest.mark.parametrize("size", [50, 30_000])
+def test_union_sums_the_same_sparse_or_dense(size):
+    """Above DENSE_UNION matches a union sums over the docnum range instead of sorting: the same
+    documents and the same scores either way."""
+    import numpy as np
+
+    from apps.search.scoring import Hits
+
+    rng = np.random.default_rng(7)
+    parts = [Hits(np.unique(rng.integers(0, 100_000, size)), np.zeros(0)) for _ in range(3)]
+    parts = [Hits(p.docnums, rng.random(len(p.docnums))) for p in parts]
+    together = Hits.union(parts)
+    docnums = np.concatenate([p.docnums for p in parts])
+    scores = np.concatenate([p.scores for p in parts])
+    unique, inverse = np.unique(docnums, return_inverse=True)
+    assert np.array_equal(together.docnums, unique)
+    assert np.allclose(together.scores, np.bincount(inverse, weights=scores))
