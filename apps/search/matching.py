@@ -128,7 +128,7 @@ def _run(gen: Generation, parsed, filters, sortedby, reverse, limit, scope, narr
     counting = limit == 0  # only the matches and their facet counts are wanted: no ranking
     limit = 0 if counting else max(limit, KEEP_RANKED)
     permitted, mask = allowed(gen, filters) if filters else (None, None)
-    versions = None
+    versions, skipped = None, ()
     if parsed.is_empty:
         docnums = permitted if permitted is not None else live_docs(gen)
         hits = _within_days(gen, Hits(docnums, np.zeros(len(docnums))), narrowing.day_ranges)

@@ -1,0 +1,143 @@
+"""The most expensive searches we can construct, and what they do to everyone else.
+
+    .venv/bin/python benchmarks/worst_queries.py [--reuse DIR] [--json FILE] [--no-http]
+
+Ingests the shipped corpus into a throw-away folder (or reads an ingested VAR_DIR with --reuse,
+e.g. var), then times each worst-case class through the selector (cold: the result cache
+cleared; best and worst of three): many frequent characters OR'ed (issue 18's 5-second query),
+every frequent word ANDed, one character, the negation of one, a long phrase, the longest
+page. With HTTP (gunicorn, two workers, as `make serve`), it times `GET /` alone and while two
+of the worst searches run at once, repeatedly.
+"""
+
+import argparse
+import json
+import statistics
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlencode
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _setup import throwaway_django  # noqa: E402
+
+FREQUENT = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也"
+WORDS = "应当 规定 国家 管理 有关 部门 人民 政府 依法 单位 责任 法律 行政 进行 组织 工作".split()
+CASES = {
+    "100 frequent characters OR'ed, articles, 100 a page": {
+        "q": "|".join((FREQUENT * 4)[:100]),
+        "type": "article",
+        "page_size": 100,
+    },
+    "100 frequent characters OR'ed, every type, 100 a page": {
+        "q": "|".join((FREQUENT * 4)[:100]),
+        "page_size": 100,
+    },
+    "16 frequent words ANDed": {"q": " ".join(WORDS), "page_size": 100},
+    "one frequent character": {"q": "的", "page_size": 100},
+    "everything but one frequent character": {"q": "-的", "page_size": 100},
+    "a 200-character phrase": {"q": '"' + "中华人民共和国" * 30 + '"', "page_size": 100},
+    "every regulation, 100 a page, by date": {"type": "regulation", "sort": "date"},
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reuse", help="an ingested VAR_DIR (e.g. var): no ingestion")
+    parser.add_argument("--no-http", action="store_true", help="the selector only")
+    parser.add_argument("--json", help="also write the figures to this file")
+    args = parser.parse_args()
+    workdir = throwaway_django("worst-", reuse=Path(args.reuse) if args.reuse else None)
+    from django.conf import settings
+
+    if not args.reuse:
+        from apps.ingest.services import corpus_ingest
+
+        corpus_ingest(paths=[Path(settings.CORPUS_DIR)])
+    figures = {"selector_ms": selector_times()}
+    if not args.no_http:
+        figures["http"] = http_interference(workdir)
+    print(json.dumps(figures, ensure_ascii=False))
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, ensure_ascii=False, indent=2))
+
+
+def selector_times() -> dict:
+    from haystack import connections
+
+    from apps.search.forms import SearchForm
+    from apps.search.selectors import search_documents
+
+    backend = connections["default"].get_backend()
+    search_documents(query="电子商务")  # the per-generation tables, read once
+    figures = {}
+    print(f"{'case':58}{'best ms':>9}{'worst ms':>10}  results, notices")
+    for name, params in CASES.items():
+        form = SearchForm(params)
+        assert form.is_valid(), form.errors
+        times = []
+        for _ in range(3):
+            backend.clear_result_cache()
+            started = time.perf_counter()
+            page = search_documents(**form.search_kwargs())
+            times.append((time.perf_counter() - started) * 1000)
+        figures[name] = {"best": round(min(times), 1), "worst": round(max(times), 1)}
+        print(f"{name:58}{min(times):9.1f}{max(times):10.1f}  {page.count}, {len(page.notices)}")
+    return figures
+
+
+def http_interference(workdir: Path) -> dict:
+    from _http import start_gunicorn, stop_gunicorn
+
+    process, base, _ = start_gunicorn("/", VAR_DIR=str(workdir))
+    worst = (
+        base + "/search/?" + urlencode(CASES["100 frequent characters OR'ed, articles, 100 a page"])
+    )
+    try:
+        alone = _home_times(base, 40)
+        stop = threading.Event()
+
+        def hammer():
+            while not stop.is_set():
+                with urllib.request.urlopen(worst, timeout=60) as answer:
+                    answer.read()
+
+        threads = [threading.Thread(target=hammer) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        time.sleep(1)
+        loaded = _home_times(base, 40)
+        stop.set()
+        for thread in threads:
+            thread.join()
+    finally:
+        stop_gunicorn(process)
+    figures = {
+        "home_alone_p50_ms": round(statistics.median(alone), 1),
+        "home_beside_two_worst_p50_ms": round(statistics.median(loaded), 1),
+        "home_alone_max_ms": round(max(alone), 1),
+        "home_beside_two_worst_max_ms": round(max(loaded), 1),
+    }
+    print(
+        f"GET / alone: p50 {figures['home_alone_p50_ms']} ms,"
+        f" max {figures['home_alone_max_ms']} ms;"
+        f" beside two of the worst searches: p50 {figures['home_beside_two_worst_p50_ms']} ms,"
+        f" max {figures['home_beside_two_worst_max_ms']} ms"
+    )
+    return figures
+
+
+def _home_times(base: str, count: int) -> list[float]:
+    times = []
+    for _ in range(count):
+        started = time.perf_counter()
+        with urllib.request.urlopen(base + "/", timeout=60) as answer:
+            answer.read()
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+if __name__ == "__main__":
+    main()
