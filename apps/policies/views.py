@@ -13,6 +13,7 @@ from .pagecache import cached_page
 PAGE_SIZE = 20
 
 
+@cached_page  # its counts read every regulation: 0.4 s at national scale, kept until an edit
 def home(request):
     facets = selectors.regulation_facets(filters={})
     return render(
