@@ -20,7 +20,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -50,13 +50,18 @@ def covering_offsets(count: int) -> list[int]:
     return offsets
 
 
+def occurrences(text: str, needle: str) -> Iterator[int]:
+    """Where `needle` starts in `text`, overlapping occurrences included (as the base finds
+    them); none for an empty needle."""
+    at = text.find(needle) if needle else -1
+    while at != -1:
+        yield at
+        at = text.find(needle, at + 1)
+
+
 def count_in(text: str, needle: str) -> int:
     """Occurrences of `needle` in `text`, overlapping ones included (as the base counts them)."""
-    count, at = 0, text.find(needle)
-    while at != -1:
-        count += 1
-        at = text.find(needle, at + 1)
-    return count
+    return sum(1 for _ in occurrences(text, needle))
 
 
 class Base:
@@ -315,10 +320,9 @@ class ExactView:
                 around_after = np.clip(starts[:, None] + len(needle) + np.arange(after), 0, last)
                 keep = select(np.asarray(text[around_before]), np.asarray(text[around_after]))
                 starts = starts[keep]
-            for start in starts.tolist():
-                at = int(np.searchsorted(self.base.starts, start, side="right")) - 1
-                docnum = int(self.base_docnums[at])
-                if docnum < 0:
+            found = self.base_docnums[np.searchsorted(self.base.starts, starts, side="right") - 1]
+            for start, docnum in zip(starts.tolist(), found.tolist(), strict=True):
+                if docnum < 0:  # changed since the base was built: read from the delta
                     continue
                 low, high = max(start - before, 0), min(start + len(needle) + after, len(text))
                 piece = np.asarray(text[low:high]).tobytes().decode("utf-32-le")
@@ -329,11 +333,9 @@ class ExactView:
                 windows.append(head + needle + tail)
         for docnum, body in self.delta:  # few: read as text, every occurrence
             padded = SEPARATOR_CHAR * before + body + SEPARATOR_CHAR * after
-            at = body.find(needle)
-            while at != -1:
+            for at in occurrences(body, needle):
                 docnums.append(docnum)
                 windows.append(padded[at : at + before + len(needle) + after])
-                at = body.find(needle, at + 1)
         return docnums, windows
 
     def hits(self, word: str) -> Hits:

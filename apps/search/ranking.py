@@ -15,7 +15,7 @@ import re
 import numpy as np
 
 from .caches import Generation
-from .exact import SEPARATOR_CHAR, compact
+from .exact import SEPARATOR_CHAR, compact, occurrences
 from .facets import facet_table
 from .scoring import Hits
 
@@ -168,7 +168,7 @@ def shortest_span(text: str, words: list[str]) -> int | None:
     found = sorted(
         (at, at + len(word), index)
         for index, word in enumerate(words)
-        for at in _occurrences(text, word)
+        for at in occurrences(text, word)
     )
     best, last_seen, ends = None, {}, {}
     for start, end, index in found:
@@ -177,13 +177,6 @@ def shortest_span(text: str, words: list[str]) -> int | None:
             span = max(ends.values()) - min(last_seen.values())
             best = span if best is None else min(best, span)
     return best
-
-
-def _occurrences(text: str, word: str):
-    at = text.find(word)
-    while at != -1 and word:
-        yield at
-        at = text.find(word, at + 1)
 
 
 def proximity_factors(texts: list[str], words: list[str]) -> np.ndarray:
