@@ -158,12 +158,7 @@ def _run(gen: Generation, parsed, filters, sortedby, reverse, limit, scope, narr
     words = [] if narrowing.titles_only else words
     if words and not sortedby and len(order):
         ranked = rerank_head(
-            gen.searcher,
-            hits,
-            order,
-            words,
-            ranked,
-            lambda docnums: ranking.factors(gen, docnums),
+            gen.searcher, hits, order, words, ranked, ranking.authority_weights(gen)
         )
     if len(parsed.must) > 1 and not sortedby and not scope.partial and not narrowing.titles_only:
         ranked = _closest_first(gen, parsed, ranked)

@@ -143,14 +143,9 @@ def _is_ideograph(char: str) -> bool:
     return bool(char) and "\u4e00" <= char <= "\u9fff"
 
 
-def factors(gen: Generation, docnums: np.ndarray) -> np.ndarray:
-    """The factor of each of `docnums` on its score: the authority of its 效力级别."""
-    return authority_weights(gen)[docnums]
-
-
 def weighed(gen: Generation, hits: Hits) -> Hits:
     """`hits` scored times their authority."""
-    return Hits(hits.docnums, hits.scores * factors(gen, hits.docnums))
+    return Hits(hits.docnums, hits.scores * authority_weights(gen)[hits.docnums])
 
 
 def with_definitions(gen: Generation, hits: Hits, definitions: np.ndarray) -> Hits:
@@ -159,7 +154,7 @@ def with_definitions(gen: Generation, hits: Hits, definitions: np.ndarray) -> Hi
     if not len(definitions):
         return hits
     defines = np.isin(hits.docnums, definitions)
-    step = defines * DEFINITION_STEP * factors(gen, hits.docnums)
+    step = defines * DEFINITION_STEP * authority_weights(gen)[hits.docnums]
     return Hits(hits.docnums, hits.scores + step)
 
 

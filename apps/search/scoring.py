@@ -7,7 +7,6 @@ added, read from its postings.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -81,11 +80,11 @@ def rerank_head(
     order: np.ndarray,
     words: list[str],
     ranked: list[tuple[int, float]],
-    factors: Callable[[np.ndarray], np.ndarray],
+    weights: np.ndarray,
 ) -> list[tuple[int, float]]:
     """`ranked` (the hits in `order`) with its head ranked again, the BM25F score of each of the
-    query's jieba `words` (in Whoosh's word field), times the documents' `factors`, added: where
-    the query is a whole word (办理登记) before where it is inside another (登记机关).
+    query's jieba `words` (in Whoosh's word field), times the documents' `weights` (by docnum),
+    added: where the query is a whole word (办理登记) before where it is inside another (登记机关).
 
     Always the same head (the best RERANK_DEPTH by occurrences), whatever the page asked for:
     pages never overlap.
@@ -96,7 +95,7 @@ def rerank_head(
     words_score = np.zeros(len(docnums))
     for word in words:
         words_score += word_scores(searcher, WORD_FIELD, word, docnums)
-    scores += words_score * factors(docnums)
+    scores += words_score * weights[docnums]
     best = np.lexsort((docnums, -scores))
     reranked = [(int(docnums[i]), float(scores[i])) for i in best]
     return reranked + ranked[len(head) :]
