@@ -17,7 +17,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from lawtext.numerals import CN_NUMERAL_CHARS, ascii_int, cn_to_int, int_to_cn
-from lawtext.provisions import split_provision
+from lawtext.provisions import ProvisionRef, split_provision
 from lawtext.shortnames import full_name_for
 
 MAX_QUERY_CHARS = 200
@@ -71,6 +71,13 @@ class ArticleRef:
     def title(self) -> str:
         """The name to look titles up by: a customary short name read as its title."""
         return full_name_for(self.name) or self.name.strip("《》")
+
+    @property
+    def provision(self) -> ProvisionRef | None:
+        """The 款/项 the reference names (第38条第2款), or None for a whole clause."""
+        if not self.paragraph:
+            return None
+        return ProvisionRef(self.number, self.suffix, self.paragraph, self.item)
 
 
 @dataclass

@@ -22,7 +22,6 @@ from apps.policies.selectors import (
     regulations_titled,
 )
 from lawtext.metadata import could_be_title
-from lawtext.provisions import ProvisionRef
 from lawtext.shortnames import full_name_for
 
 from .highlight import highlight
@@ -232,12 +231,11 @@ def _reference_notices(parsed, count: int, pinned: tuple[str, ...]) -> list[str]
     titled with (an unknown abbreviation)."""
     article = parsed.article
     if pinned:  # the clause exists: does it have the 款/项 asked for?
-        if not article.paragraph:
+        if not article.provision:
             return []
         clause = Clause.objects.select_related("regulation").get(pk=pinned[0].rsplit(".", 1)[1])
-        ref = ProvisionRef(article.number, article.suffix, article.paragraph, article.item)
         try:
-            provision_check(clause=clause, ref=ref)
+            provision_check(clause=clause, ref=article.provision)
         except ProvisionNotFound as missing:
             return [f"《{clause.regulation.title}》{missing}"]
         return []
@@ -337,19 +335,11 @@ def _doctrine_pins(parsed, term: str) -> tuple[str, ...]:
 
 def _provision_fragment(clause: Clause, asked) -> str:
     """'#k2' when the query named this clause's 第2款 (and the clause has it)."""
-    if (
-        not asked
-        or not asked.paragraph
-        or (clause.number, clause.suffix)
-        != (
-            asked.number,
-            asked.suffix,
-        )
-    ):
+    named = asked and (asked.number, asked.suffix) == (clause.number, clause.suffix)
+    if not named or not asked.provision:
         return ""
     try:
-        ref = ProvisionRef(asked.number, asked.suffix, asked.paragraph, asked.item)
-        return "#" + provision_check(clause=clause, ref=ref)
+        return "#" + provision_check(clause=clause, ref=asked.provision)
     except ProvisionNotFound:
         return ""
 
