@@ -338,9 +338,7 @@ def article_missing_message(*, title: str, number: int, suffix: str = "") -> str
     本法共八十九条), or None when it has it or no regulation has this title."""
     versions = [
         v
-        for v in Regulation.objects.filter(
-            Q(short_title=title) | Q(title=title), has_full_text=True
-        )
+        for v in Regulation.objects.filter(_titled(title), has_full_text=True)
         if v.status in (Status.IN_FORCE, Status.NOT_YET_EFFECTIVE) or v.work_id is None
     ]
     if (
@@ -367,9 +365,15 @@ def regulations_titled(*, name: str) -> QuerySet[Regulation]:
     )
 
 
-def _titled(name: str) -> Q:
+def _titled(name: str, path: str = "") -> Q:
+    """The regulations (at `path`, e.g. "regulation__") titled exactly `name`, with or without
+    中华人民共和国, or with it as their short title."""
     name = name.strip().strip("《》")
-    return Q(title=name) | Q(title="中华人民共和国" + name) | Q(short_title=name)
+    return (
+        Q(**{f"{path}title": name})
+        | Q(**{f"{path}title": "中华人民共和国" + name})
+        | Q(**{f"{path}short_title": name})
+    )
 
 
 def clauses_numbered(*, name: str, number: int, suffix: str = "") -> list[int]:
@@ -440,7 +444,7 @@ def doctrine_matches(*, term: str) -> list[DoctrineMatch]:
         clause = (
             Clause.objects.select_related("regulation")
             .filter(
-                Q(regulation__short_title=row.title) | Q(regulation__title=row.title),
+                _titled(row.title, "regulation__"),
                 regulation__status=Status.IN_FORCE,
                 number=row.number,
                 suffix=row.suffix,
@@ -448,8 +452,8 @@ def doctrine_matches(*, term: str) -> list[DoctrineMatch]:
             .first()
         )
         if clause is not None:
-            lineage = Clause.objects.filter(Q(lineage=clause.lineage_id) | Q(pk=clause.lineage_id))
-            found.append(DoctrineMatch(clause, list(lineage.values_list("pk", flat=True))))
+            ids = _lineage(clause).values_list("pk", flat=True)
+            found.append(DoctrineMatch(clause, list(ids)))
     return found
 
 
@@ -574,11 +578,14 @@ def version_in_force_on(*, regulation: Regulation, day: date) -> Regulation:
 def clause_versions(*, clause: Clause) -> list[Clause]:
     """The same clause in every version that has it (matched by content across renumbering),
     in the order of the versions."""
-    lineage = clause.lineage_id
-    found = Clause.objects.filter(Q(pk=lineage) | Q(lineage=lineage)).select_related(
-        "regulation__work"
-    )
+    found = _lineage(clause).select_related("regulation__work")
     return sorted(found, key=lambda c: c.regulation.version_order)
+
+
+def _lineage(clause: Clause) -> QuerySet[Clause]:
+    """The clause in every version of its regulation: its lineage."""
+    lineage = clause.lineage_id
+    return Clause.objects.filter(Q(pk=lineage) | Q(lineage=lineage))
 
 
 def clause_in_version(*, clause: Clause, version: Regulation) -> Clause | None:
