@@ -44,6 +44,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _setup import ROOT, throwaway_django  # noqa: E402
+from search_quality import percentile as _percentile_ms  # noqa: E402
 
 QUERIES = Path(__file__).resolve().parent / "known_items.tsv"
 KINDS = (
@@ -336,8 +337,8 @@ def build_naive(folder: Path):
 
 
 def percentile(seconds: list[float], fraction: float) -> float:
-    ordered = sorted(seconds)
-    return round(ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))] * 1000, 1)
+    """In milliseconds, to 0.1, as search_quality.py reads a percentile."""
+    return round(_percentile_ms(seconds, fraction), 1)
 
 
 def rates(outcomes: list[Outcome]) -> dict:
