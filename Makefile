@@ -4,6 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Four sync workers on two cores: a slow search holds one worker, and the others keep answering
+# the cheap pages (see BENCHMARKS.md, hardening). Each worker holds its own caches.
+WORKERS ?= 4
 
 .PHONY: install browser bench-tools run demo serve test test-lawtext loadtest lint format
 
@@ -45,7 +48,7 @@ demo: install
 	$(MAKE) serve
 
 serve:
-	$(VENV)/bin/gunicorn config.wsgi -c config/gunicorn.py --preload --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+	$(VENV)/bin/gunicorn config.wsgi -c config/gunicorn.py --preload --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -
 
 test: install browser
 	$(PY) -m pytest

@@ -13,14 +13,21 @@ from pathlib import Path
 
 from _setup import ROOT
 
-# wrk sends the requests of a file (one per line: METHOD <tab> PATH [<tab> JSON BODY]) in turn,
-# with an API token for writes, and reports a JSON summary.
+# wrk sends the requests of a file in turn (one per line: METHOD <tab> PATH [<tab> JSON BODY
+# [<tab> HEADER: VALUE ...]]), with an API token for writes, counts the answers by status class
+# and reports a JSON summary.
 WRK_SCRIPT = """
 local requests = {}
 local token = os.getenv("WRK_TOKEN") or ""
 for line in io.lines(os.getenv("WRK_REQUESTS")) do
-  local method, path, body = line:match("^(%u+)\\t([^\\t]+)\\t?(.*)$")
+  local fields = {}
+  for field in (line .. "\\t"):gmatch("([^\\t]*)\\t") do fields[#fields + 1] = field end
+  local method, path, body = fields[1], fields[2], fields[3] or ""
   local headers = {}
+  for i = 4, #fields do
+    local name, value = fields[i]:match("^([^:]+):%s*(.*)$")
+    headers[name] = value
+  end
   if body ~= "" then
     headers["Content-Type"] = "application/json"
     headers["Authorization"] = "Token " .. token
@@ -34,14 +41,32 @@ request = function()
   n = n + 1
   return requests[(n % #requests) + 1]
 end
+statuses = {}
+response = function(status, headers, body)
+  local class = status == 429 and "429" or (math.floor(status / 100) .. "xx")
+  statuses[class] = (statuses[class] or 0) + 1
+end
+local threads = {}
+setup = function(thread) threads[#threads + 1] = thread end
 done = function(summary, latency, requests_)
+  local counted = {}
+  for _, thread in ipairs(threads) do
+    for class, count in pairs(thread:get("statuses")) do
+      counted[class] = (counted[class] or 0) + count
+    end
+  end
+  local classes = {}
+  for class, count in pairs(counted) do
+    classes[#classes + 1] = string.format('"%s": %d', class, count)
+  end
   local errors = summary.errors
   io.write(string.format(
     'WRKJSON {"requests": %d, "seconds": %.3f, "non_2xx_3xx": %d, "socket_errors": %d, '
-    .. '"p50_ms": %.1f, "p95_ms": %.1f, "p99_ms": %.1f}\\n',
+    .. '"p50_ms": %.1f, "p95_ms": %.1f, "p99_ms": %.1f, "statuses": {%s}}\\n',
     summary.requests, summary.duration / 1e6, errors.status,
     errors.connect + errors.read + errors.write + errors.timeout,
-    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000))
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
+    table.concat(classes, ", ")))
 end
 """
 
@@ -52,8 +77,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+SERVE_WORKERS = 4  # as `make serve` (WORKERS)
+
+
 def start_gunicorn(
-    probe: str, *, workers: int = 2, **env: str
+    probe: str, *, workers: int = SERVE_WORKERS, **env: str
 ) -> tuple[subprocess.Popen, str, float]:
     """gunicorn as `make serve` runs it: (process, base URL, seconds to a first 200 on probe)."""
     port = free_port()
@@ -99,14 +127,22 @@ def worker_peak_rss_mb(master: int) -> float:
 
 
 def run_wrk(
-    base: str, lines: list[str], *, seconds: int, connections: int, workdir: Path, token: str = ""
+    base: str,
+    lines: list[str],
+    *,
+    seconds: int,
+    connections: int,
+    workdir: Path,
+    token: str = "",
+    name: str = "wrk",
 ) -> dict:
-    """Send `lines` (METHOD<TAB>PATH[<TAB>BODY]) round-robin for `seconds`; the summary."""
+    """Send `lines` (METHOD<TAB>PATH[<TAB>BODY[<TAB>HEADER...]]) round-robin for `seconds`; the
+    summary. Several can run at once (in threads) under different names."""
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: `make bench-tools` installs Debian's wrk")
-    script = workdir / "wrk.lua"
+    script = workdir / f"{name}.lua"
     script.write_text(WRK_SCRIPT)
-    listing = workdir / "wrk-requests.tsv"
+    listing = workdir / f"{name}-requests.tsv"
     listing.write_text("\n".join(lines) + "\n")
     command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s"]
     output = subprocess.run(

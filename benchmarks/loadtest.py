@@ -1,30 +1,56 @@
-"""Load test: 50 concurrent users reading and writing for 60 seconds; no error is acceptable.
+"""Load test: 50 concurrent users reading and writing, alone and beside abusers; no error is
+acceptable.
 
     .venv/bin/python benchmarks/loadtest.py [--seconds 60] [--users 50] [--corpus PATH ...]
 
 On a throw-away database and index holding the corpus (default: the test corpus, 16 laws and 5
-publications), gunicorn runs as `make serve` runs it (2 workers) and wrk, on loopback, sends a
-mix of search pages, search API calls, clause and regulation pages, API reads, and API writes (a
-clause edited and edited back, with a token). Afterwards every edit must be in the database and
-the search index must agree with it. Exits 1 on any non-2xx answer, socket error or index drift.
+publications), gunicorn runs as `make serve` runs it (4 workers) behind one trusted proxy
+(NUM_PROXIES=1, the production rate limits) and wrk, on loopback, sends a mix of search pages,
+search API calls, clause and regulation pages, API reads, and API writes (a clause edited and
+edited back, with a token), each request from its own client address as the proxy would
+forward it. The users run `--seconds` alone, then as long again beside two abusers: one client
+forging X-Forwarded-For in front of the address the proxy appends, sending the worst searches
+we know (issue 18) to the throttled search page and API, and one busting the page cache with
+unknown parameters. Afterwards every edit must be in the database and the search index must
+agree with it. Exits 1 on any non-2xx answer to the users, any 5xx or socket error, a forger
+served more than the rate limit allows, or index drift; prints how much the users' p95 moved.
 """
 
 import argparse
 import json
+import math
 import random
 import shutil
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _http import run_wrk, start_gunicorn, stop_gunicorn, worker_peak_rss_mb  # noqa: E402
+from _http import (  # noqa: E402
+    SERVE_WORKERS,
+    run_wrk,
+    start_gunicorn,
+    stop_gunicorn,
+    worker_peak_rss_mb,
+)
 from _setup import throwaway_django  # noqa: E402
 
 SEARCHES = ["电子商务", "个人信息 处理者", '"平台内经营者"', "消费者", "网络安全法第21条", "数据"]
 EDIT_MARK = "（负载测试修订）"
+ANON_LIMIT_PER_MINUTE = 120  # the production default (API_ANON_THROTTLE)
+ABUSER = "203.0.113.7"  # the forger's real address, as the proxy appends it
+ABUSE_CONNECTIONS = 5  # each abuser's
+FREQUENT = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也"
+WORST_SEARCHES = [  # the classes of benchmarks/worst_queries.py
+    {"q": "|".join((FREQUENT * 4)[:100]), "type": "article", "page_size": 100},
+    {"q": "|".join((FREQUENT * 4)[:100]), "page_size": 100},
+    {"q": "应当 规定 国家 管理 有关 部门 人民 政府 依法 单位 责任 法律 行政 进行 组织 工作"},
+    {"q": "的", "page_size": 100},
+    {"q": "-的", "page_size": 100},
+]
 
 
 def request_mix(rng: random.Random, *, write_rounds: int) -> tuple[list[str], dict]:
@@ -57,7 +83,43 @@ def request_mix(rng: random.Random, *, write_rounds: int) -> tuple[list[str], di
         for text in (clause.text + EDIT_MARK, clause.text):  # edited, then edited back
             add("API write", f"PATCH\t{_api_clause_path(clause)}\t{json.dumps({'text': text})}")
     rng.shuffle(lines)
-    return lines, kinds
+    # Each request comes from a client of its own, as the proxy forwards it.
+    return [
+        _forwarded(line, f"10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}")
+        for n, line in enumerate(lines, start=1)
+    ], kinds
+
+
+def _forwarded(line: str, forwarded_for: str) -> str:
+    """A request line with the X-Forwarded-For header the proxy would send."""
+    method, path, body = (line.split("\t") + [""])[:3]
+    return f"{method}\t{path}\t{body}\tX-Forwarded-For: {forwarded_for}"
+
+
+def forger_mix(rng: random.Random) -> list[str]:
+    """One client, the proxy appending its real address after a forged X-Forwarded-For that
+    changes with every request, sends the worst searches to the search page and API."""
+    lines = []
+    for n in range(250):
+        params = WORST_SEARCHES[n % len(WORST_SEARCHES)]
+        path = "/search/" if n % 2 else "/api/v1/search/"
+        forged = f"198.51.100.{rng.randrange(1, 255)}, {ABUSER}"
+        lines.append(_forwarded(f"GET\t{path}?{urlencode(params)}", forged))
+    return lines
+
+
+def cache_buster_mix(rng: random.Random) -> list[str]:
+    """Pages that are not throttled (the home page, a regulation, a clause), each with a
+    parameter the page does not read and a new value every time: the page cache must neither
+    miss nor grow."""
+    from apps.policies.models import Clause, Regulation
+
+    regulation = Regulation.objects.filter(has_full_text=True).order_by("pk").first()
+    pages = ["/", regulation.get_absolute_url(), Clause.objects.first().get_absolute_url()]
+    return [
+        _forwarded(f"GET\t{pages[n % len(pages)]}?cb={n}", f"203.0.113.{8 + n % 200}")
+        for n in range(5000)
+    ]
 
 
 def _api_clause_path(clause) -> str:
@@ -72,22 +134,61 @@ def _arguments() -> argparse.Namespace:
         "--write-rounds", type=int, default=6, help="rounds of 24 with an edit (6: about 2%%)"
     )
     parser.add_argument("--corpus", nargs="*", help="law/publication files or folders")
+    parser.add_argument("--workers", type=int, default=SERVE_WORKERS, help="gunicorn's")
     parser.add_argument("--json", help="also write the figures to this file")
     return parser.parse_args()
 
 
 def _report(figures: dict, args: argparse.Namespace) -> None:
+    for phase in ("alone", "beside abusers"):
+        users = figures[phase]["users"]
+        print(
+            f"{args.users} users × {args.seconds} s {phase}: {users['requests']} requests, "
+            f"{users['rps']} req/s, p50 {users['p50_ms']} ms, p95 {users['p95_ms']} ms, "
+            f"p99 {users['p99_ms']} ms; answers {users['statuses']}, "
+            f"socket errors {users['socket_errors']}; "
+            f"worker peak RSS {figures[phase]['worker_peak_rss_mb']} MB"
+        )
+    for name in ("forger", "cache buster"):
+        abuser = figures["beside abusers"][name]
+        print(
+            f"  {name} ({ABUSE_CONNECTIONS} connections): {abuser['requests']} requests, "
+            f"answers {abuser['statuses']}, socket errors {abuser['socket_errors']}"
+        )
     print(
-        f"{args.users} users × {args.seconds} s: {figures['requests']} requests, "
-        f"{figures['rps']} req/s, p50 {figures['p50_ms']} ms, p95 {figures['p95_ms']} ms, "
-        f"p99 {figures['p99_ms']} ms; "
-        f"non-2xx {figures['non_2xx_3xx']}, socket errors {figures['socket_errors']}; "
-        f"worker peak RSS {figures['worker_peak_rss_mb']} MB; index drift {figures['index_drift']}"
+        f"users' p95 beside abusers: {figures['p95_change_pct']:+.1f}%; forger served "
+        f"{figures['forger_served']} (limit {figures['forger_limit']}); "
+        f"index drift {figures['index_drift']}"
     )
     print("mix (% of requests):", figures["mix"])
     print(json.dumps(figures, ensure_ascii=False))
     if args.json:
         Path(args.json).write_text(json.dumps(figures, ensure_ascii=False, indent=2))
+
+
+def _abuse_phase(base: str, lines: list[str], rng: random.Random, users: int, **wrk) -> dict:
+    """The users' requests for `seconds` while the forger and the cache buster run beside."""
+    runs = {
+        "forger": (forger_mix(rng), ABUSE_CONNECTIONS),
+        "cache buster": (cache_buster_mix(rng), ABUSE_CONNECTIONS),
+    }
+    figures = {}
+
+    def abuse(name: str) -> None:
+        abuse_lines, connections = runs[name]
+        figures[name] = run_wrk(base, abuse_lines, connections=connections, name=name, **wrk)
+
+    threads = [threading.Thread(target=abuse, args=(name,)) for name in runs]
+    for thread in threads:
+        thread.start()
+    figures["users"] = run_wrk(base, lines, connections=users, **wrk)
+    for thread in threads:
+        thread.join()
+    return figures
+
+
+def _served(statuses: dict) -> int:
+    return sum(n for status, n in statuses.items() if status in ("2xx", "3xx"))
 
 
 def main():
@@ -106,14 +207,24 @@ def main():
     print(f"corpus: {len(report.files)} files, {Clause.objects.count()} clauses", flush=True)
     editor = User.objects.create_superuser("loadtest", "loadtest@example.cn", None)
     token = Token.objects.create(user=editor).key
-    lines, kinds = request_mix(random.Random(2026), write_rounds=args.write_rounds)
+    rng = random.Random(2026)
+    lines, kinds = request_mix(rng, write_rounds=args.write_rounds)
 
-    process, base, startup = start_gunicorn("/")
+    process, base, startup = start_gunicorn(
+        "/",
+        workers=args.workers,
+        NUM_PROXIES="1",
+        API_ANON_THROTTLE=f"{ANON_LIMIT_PER_MINUTE}/minute",
+        API_USER_THROTTLE="1200/minute",
+    )
+    wrk = {"seconds": args.seconds, "workdir": workdir, "token": token}
+    figures = {}
     try:
-        figures = run_wrk(
-            base, lines, seconds=args.seconds, connections=args.users, workdir=workdir, token=token
-        )
-        figures["worker_peak_rss_mb"] = worker_peak_rss_mb(process.pid)
+        run_wrk(base, lines, connections=args.users, **wrk | {"seconds": 3})  # warm-up
+        figures["alone"] = {"users": run_wrk(base, lines, connections=args.users, **wrk)}
+        figures["alone"]["worker_peak_rss_mb"] = worker_peak_rss_mb(process.pid)
+        figures["beside abusers"] = _abuse_phase(base, lines, rng, args.users, **wrk)
+        figures["beside abusers"]["worker_peak_rss_mb"] = worker_peak_rss_mb(process.pid)
         # Every version's record (versions=all): the database count is of records. Requests
         # wrk left in flight when it stopped still commit for a moment: compared once settled.
         marked_query = "/api/v1/search/?versions=all&type=clause&q=%22" + quote(EDIT_MARK) + "%22"
@@ -127,19 +238,28 @@ def main():
     finally:
         stop_gunicorn(process)
     drift = index_check()
+    alone, beside = figures["alone"]["users"], figures["beside abusers"]["users"]
+    forger = figures["beside abusers"]["forger"]
     figures |= {
         "users": args.users,
         "mix": {kind: round(100 * n / len(lines), 1) for kind, n in kinds.items()},
         "startup_s": round(startup, 2),
+        "p95_change_pct": round(100 * (beside["p95_ms"] / alone["p95_ms"] - 1), 1),
+        "forger_served": _served(forger["statuses"]),
+        # A sliding window of a minute: at most the limit in any minute of the run.
+        "forger_limit": ANON_LIMIT_PER_MINUTE * math.ceil(args.seconds / 60),
         "index_drift": len(drift.missing) + len(drift.stale) + len(drift.orphaned),
         "clauses_left_edited": marked,
         "search_agrees": still_marked == marked,
         "search_count": still_marked,
     }
     _report(figures, args)
+    runs = [alone, beside, forger, figures["beside abusers"]["cache buster"]]
     failed = (
-        figures["non_2xx_3xx"]
-        or figures["socket_errors"]
+        _served(alone["statuses"]) != alone["requests"]
+        or _served(beside["statuses"]) != beside["requests"]
+        or any(run["statuses"].get("5xx") or run["socket_errors"] for run in runs)
+        or figures["forger_served"] > figures["forger_limit"]
         or figures["index_drift"]
         or not figures["search_agrees"]
     )

@@ -183,7 +183,7 @@ def measure_http(queries, pages, duration: int, connections: int, workdir: Path)
         "/api/v1/search/?" + urlencode({k: v for k, v in params.items() if v})
         for _, params in queries
     ]
-    process, base, startup = start_gunicorn(search_paths[0])
+    process, base, startup = start_gunicorn(search_paths[0], workers=2)  # as in earlier issues
     try:
         figures = {"startup_s": round(startup, 2)}
         for name, paths in {"search API": search_paths, **pages}.items():

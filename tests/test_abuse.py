@@ -227,6 +227,65 @@ def test_the_anonymous_limit_holds_across_two_workers(tmp_path):
     assert statuses.count(200) == 9 and statuses.count(429) == 7
 
 
+def test_workers_counting_one_client_at_once_never_let_it_past_its_limit(settings):
+    """DRF reads a client's history and writes it back; without the host lock, threads (as
+    workers) counting at once lose each other's requests and let the client past its limit."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from apps.core.throttling import AnonThrottle
+
+    cache.clear()
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "50/minute", "user": "1000/minute"},
+    }
+    request = RequestFactory().get("/api/v1/issuers/", REMOTE_ADDR="198.51.100.9")
+    request.user = SimpleNamespace(is_authenticated=False)
+
+    def count(_):
+        return sum(AnonThrottle().allow_request(request, None) for _ in range(40))
+
+    with ThreadPoolExecutor(4) as pool:
+        assert sum(pool.map(count, range(4))) == 50
+    cache.clear()
+
+
+@pytest.mark.parametrize(
+    ("path", "module"), [("/api/v1/search/", "apps.search.api"), ("/search/", "apps.search.views")]
+)
+def test_a_search_counts_against_the_limit_by_the_time_it_took(
+    client, settings, monkeypatch, path, module
+):
+    """Every 25 ms of a search count as one request: a client's limit bounds the server time it
+    can take, not only its number of requests."""
+    import importlib
+    import time
+
+    view_module = importlib.import_module(module)
+    search = view_module.search_documents
+
+    def slow_search(**kwargs):
+        time.sleep(0.1)  # at least four units of 25 ms
+        return search(**kwargs)
+
+    monkeypatch.setattr(view_module, "search_documents", slow_search)
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "8/minute", "user": "1000/minute"},
+    }
+
+    def statuses() -> list[int]:
+        cache.clear()
+        return [client.get(path, {"q": "平台"}).status_code for _ in range(10)]
+
+    settings.SEARCH_COST_UNIT_MS = 25
+    charged = statuses()
+    assert charged[0] == 200 and charged.count(200) <= 2 and charged[-1] == 429
+    settings.SEARCH_COST_UNIT_MS = 60_000  # every search one request
+    assert statuses() == [200] * 8 + [429] * 2
+    cache.clear()
+
+
 # 2 — bounded work per request.
 
 

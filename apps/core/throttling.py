@@ -1,8 +1,13 @@
-"""Rate limits of the API and of the search page, read from the settings on each request."""
+"""Rate limits of the API and of the search page, read from the settings on each request; a
+search counts as one request for every SEARCH_COST_UNIT_MS of server time it took."""
 
+import fcntl
 import math
+import time
+from contextlib import contextmanager
 from functools import wraps
 
+from django.conf import settings
 from django.shortcuts import render
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
@@ -18,8 +23,35 @@ class _LiveRates:
     def get_rate(self):
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
 
+    def allow_request(self, request, view):
+        with _host_lock():
+            return super().allow_request(request, view)
+
+    def charge(self, request, requests: int) -> None:
+        """Count `requests` more against the client's limit, as if made now."""
+        if self.rate is None or (key := self.get_cache_key(request, None)) is None:
+            return
+        with _host_lock():
+            history = self.cache.get(key, [])
+            self.cache.set(key, [self.timer()] * requests + history, self.duration)
+
     def get_ident(self, request):
         return request_client_address(request)
+
+
+@contextmanager
+def _host_lock():
+    """DRF reads a client's history from the cache, then writes it back: two workers counting
+    the same client at once would lose one request and let it exceed its limit. The count is
+    one short step; the workers of a host take it in turn. (Between hosts, sharing a Redis
+    cache, the same race remains: a client may exceed its limit by the few requests that
+    reach two hosts in the same millisecond.)"""
+    with open(settings.VAR_DIR / "throttle.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 class AnonThrottle(_LiveRates, AnonRateThrottle):
@@ -28,6 +60,22 @@ class AnonThrottle(_LiveRates, AnonRateThrottle):
 
 class UserThrottle(_LiveRates, UserRateThrottle):
     pass
+
+
+@contextmanager
+def charged_by_time(request):
+    """The block (a search) counts against the client's limits as one request per
+    SEARCH_COST_UNIT_MS of server time: the worst searches a client can make cost it as many
+    requests as they cost the server, so its limit bounds the time it can take from others, not
+    only the number of its requests."""
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        units = math.ceil((time.perf_counter() - started) * 1000 / settings.SEARCH_COST_UNIT_MS)
+        if units > 1:
+            for throttle in (AnonThrottle(), UserThrottle()):
+                throttle.charge(request, units - 1)
 
 
 def throttled_page(view):
@@ -42,6 +90,7 @@ def throttled_page(view):
                 response = render(request, "429.html", {"wait": wait}, status=429)
                 response["Retry-After"] = str(wait)
                 return response
-        return view(request, *args, **kwargs)
+        with charged_by_time(request):
+            return view(request, *args, **kwargs)
 
     return wrapper

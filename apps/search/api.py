@@ -7,6 +7,7 @@ from rest_framework.views import APIView
 from apps.core.api import raise_for_form, reject_empty
 from apps.core.exceptions import ApiError
 from apps.core.schema import ERROR, READ_ERRORS, day_param, int_param, many_param
+from apps.core.throttling import charged_by_time
 from apps.policies.models import Level, Status
 
 from .forms import MAX_PAGE, MAX_PAGE_SIZE, SearchForm
@@ -132,7 +133,8 @@ class SearchView(APIView):
         form = SearchForm(request.query_params)
         raise_for_form(form)
         try:
-            page = search_documents(**form.search_kwargs())
+            with charged_by_time(request):
+                page = search_documents(**form.search_kwargs())
         except SearchError as error:
             raise ApiError(str(error), status_code=404, fields={"page": ["超出范围"]}) from None
         except SearchUnavailable:

@@ -16,6 +16,10 @@ from typing import Any
 from whoosh.searching import Searcher
 
 GENERATION_VALUES_LIMIT = 256  # values kept per process before they are all forgotten at once
+# Generations whose values are kept: the latest, and the one before for searches still reading
+# it. Every write makes a generation, and the values of one weigh ~100 MB at full scale: kept
+# until the limit above, a few writes would grow each worker by gigabytes.
+GENERATIONS_KEPT = 2
 RESULT_CACHE_SIZE = 256  # queries whose matches are kept per process, per index generation
 # Unfiltered hits of the last few queries: a search with a chosen facet runs its query again,
 # filtered otherwise, to count that facet's other values (the query's words are looked up once).
@@ -29,6 +33,8 @@ class Caches:
         self.lock = threading.Lock()
         # (index folder inode, generation, what) → value
         self.generation_values: dict = {}
+        # (index folder inode, generation) of those values, least recently first seen first
+        self.generations: OrderedDict = OrderedDict()
         # (index folder inode, segment id, what) → value
         self.segment_values: dict = {}
         # (index folder inode, generation, query, filters, sort) → matches, least recent first
@@ -61,6 +67,20 @@ class Caches:
                     self.recent_hits.popitem(last=False)
         return found
 
+    def keep_generation_value(self, full_key: tuple, value) -> None:
+        """Keep a generation's value (under the lock), forgetting every value of the
+        generations older than the last GENERATIONS_KEPT."""
+        generation = full_key[:2]
+        if generation not in self.generations:
+            self.generations[generation] = None
+            while len(self.generations) > GENERATIONS_KEPT:
+                old, _ = self.generations.popitem(last=False)
+                for key in [k for k in self.generation_values if k[:2] == old]:
+                    del self.generation_values[key]
+        if len(self.generation_values) > GENERATION_VALUES_LIMIT:
+            self.generation_values.clear()
+        self.generation_values[full_key] = value
+
     def clear_query_matches(self) -> None:
         with self.lock:
             self.query_matches.clear()
@@ -87,9 +107,7 @@ class Generation:
         if cached is None:
             cached = build()
             with caches.lock:
-                if len(caches.generation_values) > GENERATION_VALUES_LIMIT:
-                    caches.generation_values.clear()
-                caches.generation_values[full_key] = cached
+                caches.keep_generation_value(full_key, cached)
         return cached
 
     def per_segment(self, name: str, read: Callable[[Any], Any]) -> list[tuple[Any, int]]:

@@ -462,11 +462,15 @@ def _regulations_named(gen: Generation, name: str) -> np.ndarray:
 def _sort_keys(gen: Generation, field: str) -> np.ndarray:
     """Every document's value of a sortable column, by docnum."""
 
+    def read(segment_reader) -> np.ndarray:  # once per segment: a write reads only its own
+        count = segment_reader.doc_count_all()
+        return np.fromiter(segment_reader.column_reader(field), np.int64, count)
+
     def build():
-        reader = gen.searcher.reader()
-        if not reader.has_column(field):
+        if not gen.searcher.reader().has_column(field):
             raise ValueError(f"cannot sort by {field!r}")
-        return np.fromiter(reader.column_reader(field), np.int64, reader.doc_count_all())
+        parts = [part for part, _ in gen.per_segment(f"column {field}", read)]
+        return np.concatenate(parts) if parts else np.empty(0, np.int64)
 
     return gen.cached(("column", field), build)
 

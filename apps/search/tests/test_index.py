@@ -215,3 +215,38 @@ def test_an_index_write_holds_what_the_database_holds_when_it_writes():
         Clause.objects.filter(pk=clause.pk).update(text=original)
         _backend().update(index, [clause])
     assert search_documents(query='"后写入的文本标记"').count == 0
+
+
+def test_a_worker_keeps_the_values_of_the_last_two_generations_only():
+    """Every write makes a generation; the values computed from each (~100 MB at full scale)
+    would otherwise pile up in every worker until 256 of them were kept."""
+    from apps.search.caches import GENERATIONS_KEPT, Caches
+
+    caches = Caches()
+    for generation in range(1, 6):
+        for what in ("facet", "exact"):
+            caches.keep_generation_value((7, generation, what), f"{what} of {generation}")
+    kept = {key[1] for key in caches.generation_values}
+    assert GENERATIONS_KEPT == 2 and kept == {4, 5}
+    assert caches.generation_values[(7, 5, "exact")] == "exact of 5"
+
+
+def test_sort_columns_read_segment_by_segment_equal_the_whole_column():
+    """After writes the index has several segments; the date and lineage columns, read once per
+    segment and joined, are the whole reader's columns, docnum for docnum."""
+    import numpy as np
+
+    from apps.search.matching import _sort_keys
+
+    for clause in Clause.objects.order_by("pk")[:3]:  # each write commits a new segment
+        index_apply(IndexChanges(saves={f"policies.clause.{clause.pk}": (Clause, clause.pk)}))
+
+    def compare(gen) -> int:
+        reader = gen.searcher.reader()
+        for field in ("date", "lineage"):
+            whole = np.fromiter(reader.column_reader(field), np.int64, reader.doc_count_all())
+            assert np.array_equal(_sort_keys(gen, field), whole)
+        return len(list(reader.leaf_readers()))
+
+    backend = _backend()
+    assert backend.store.read(backend.searcher, compare) > 1  # segments
