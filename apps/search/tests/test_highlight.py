@@ -18,21 +18,21 @@ def test_highlight_is_escaped_html(text, terms):
 
 
 def _spans_char_by_char(text: str, terms: list[str]) -> list[tuple[int, int]]:
-    """The plain definition: map every kept character back (as the module did before)."""
+    """The plain definition: from left to right, the longest term starting at each position,
+    every kept character mapped back."""
     folded = fold(text)
     kept = [i for i, ch in enumerate(folded) if ch != " "]
     compact = "".join(folded[i] for i in kept)
-    spans = []
-    for term in sorted({t for t in (fold(t).replace(" ", "") for t in terms) if t}, key=len)[::-1]:
-        start = compact.find(term)
-        while start != -1:
-            spans.append((kept[start], kept[start + len(term) - 1] + 1))
-            start = compact.find(term, start + len(term))
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(spans):
-        if not merged or start >= merged[-1][1]:
-            merged.append((start, end))
-    return merged
+    needles = sorted({t for t in (fold(t).replace(" ", "") for t in terms) if t}, key=len)[::-1]
+    spans, position = [], 0
+    while position < len(compact):
+        term = next((t for t in needles if compact.startswith(t, position)), None)
+        if term is None:
+            position += 1
+            continue
+        spans.append((kept[position], kept[position + len(term) - 1] + 1))
+        position += len(term)
+    return spans
 
 
 spaced = st.text(alphabet="平台经营者 法 2014年", max_size=200)
