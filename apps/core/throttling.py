@@ -1,5 +1,5 @@
 """Rate limits of the API and of the search page, read from the settings on each request; a
-search counts as one request for every SEARCH_COST_UNIT_MS of server time it took."""
+search counts as one request for every SEARCH_COST_UNIT_MS of CPU time it took."""
 
 import fcntl
 import math
@@ -65,14 +65,16 @@ class UserThrottle(_LiveRates, UserRateThrottle):
 @contextmanager
 def charged_by_time(request):
     """The block (a search) counts against the client's limits as one request per
-    SEARCH_COST_UNIT_MS of server time: the worst searches a client can make cost it as many
+    SEARCH_COST_UNIT_MS of CPU time: the worst searches a client can make cost it as many
     requests as they cost the server, so its limit bounds the time it can take from others, not
     only the number of its requests."""
-    started = time.perf_counter()
+    # CPU time, not wall time: on a busy server a search waits for the CPU longer, and that
+    # wait is not the client's to pay.
+    started = time.thread_time()
     try:
         yield
     finally:
-        units = math.ceil((time.perf_counter() - started) * 1000 / settings.SEARCH_COST_UNIT_MS)
+        units = math.ceil((time.thread_time() - started) * 1000 / settings.SEARCH_COST_UNIT_MS)
         if units > 1:
             for throttle in (AnonThrottle(), UserThrottle()):
                 throttle.charge(request, units - 1)

@@ -8,7 +8,8 @@ memory, bounded by bytes (the "pages" cache). Only anonymous GETs answered 200 a
 from __future__ import annotations
 
 import hashlib
-from functools import wraps
+from functools import partial, wraps
+from time import monotonic
 
 from django.conf import settings
 from django.core.cache import caches
@@ -33,7 +34,13 @@ from .services.content import content_version_bump
 PAGE_PARAMS = ("as_of", "n")
 
 
-def cached_page(view):
+def cached_page(view=None, *, stale_seconds: int = 0):
+    """Cache the page until an edit; with `stale_seconds`, a page of aggregates (the home page)
+    is served for up to that long after an edit, so a stream of edits does not make every
+    worker render it again for each one (visitors see the counts at most that late)."""
+    if view is None:
+        return partial(cached_page, stale_seconds=stale_seconds)
+
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.method != "GET" or request.user.is_authenticated:
@@ -43,11 +50,14 @@ def cached_page(view):
         key = f"page:{hashlib.sha256(identity).hexdigest()}"
         version = content_version_get()
         pages = caches["pages"]
-        response = pages.get(key, version=version)
-        if response is None:
-            response = view(request, *args, **kwargs)
-            if response.status_code == 200:
-                pages.set(key, response, settings.PAGE_CACHE_SECONDS, version=version)
+        stored = pages.get(key)  # (content version, time stored, response)
+        if stored is not None:
+            stored_version, stored_at, response = stored
+            if stored_version == version or monotonic() - stored_at < stale_seconds:
+                return response
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200:
+            pages.set(key, (version, monotonic(), response), settings.PAGE_CACHE_SECONDS)
         return response
 
     return wrapper

@@ -78,3 +78,25 @@ def test_a_rolled_back_change_does_not_raise_the_version(
             raise RuntimeError
     assert callbacks == []
     assert content_version_get() == version
+
+
+def test_the_home_page_is_kept_a_minute_past_an_edit_then_rendered_again(
+    client, clause, django_capture_on_commit_callbacks, monkeypatch
+):
+    """Its counts read every regulation (0.4 s at national scale): a stream of edits must not
+    make every worker render it for each one; a minute later it shows them."""
+    from apps.policies import pagecache
+
+    now = [1000.0]
+    monkeypatch.setattr(pagecache, "monotonic", lambda: now[0])
+    first, _ = _get(client, "/")
+    with django_capture_on_commit_callbacks(execute=True):
+        IssuingBody.objects.create(name="测试首页缓存委员会")
+    now[0] += 59
+    kept, kept_queries = _get(client, "/")
+    assert kept.content == first.content and kept_queries == 1
+    now[0] += 2
+    fresh, fresh_queries = _get(client, "/")
+    assert fresh_queries > 1  # rendered again once the minute is over
+    again, again_queries = _get(client, "/")
+    assert again.content == fresh.content and again_queries == 1
