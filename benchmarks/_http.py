@@ -15,7 +15,8 @@ from _setup import ROOT
 
 # wrk sends the requests of a file in turn (one per line: METHOD <tab> PATH [<tab> JSON BODY
 # [<tab> HEADER: VALUE ...]]), with an API token for writes, counts the answers by status class
-# and reports a JSON summary.
+# and reports a JSON summary. A header whose value is "*" gets a new address each time it is
+# sent (10.0.0.1, 10.0.0.2, …): every request from a client of its own, as a proxy forwards it.
 WRK_SCRIPT = """
 local requests = {}
 local token = os.getenv("WRK_TOKEN") or ""
@@ -34,12 +35,26 @@ for line in io.lines(os.getenv("WRK_REQUESTS")) do
   else
     body = nil
   end
-  requests[#requests + 1] = wrk.format(method, path, headers, body)
+  local per_client = nil
+  for name, value in pairs(headers) do
+    if value == "*" then per_client = name end
+  end
+  if per_client then
+    requests[#requests + 1] = {method, path, headers, body, per_client}
+  else
+    requests[#requests + 1] = wrk.format(method, path, headers, body)
+  end
 end
 local n = 0
 request = function()
   n = n + 1
-  return requests[(n % #requests) + 1]
+  local r = requests[(n % #requests) + 1]
+  if type(r) == "string" then return r end
+  local a, b = math.floor(n / 65536) % 256, math.floor(n / 256) % 256
+  r[3][r[5]] = string.format("10.%d.%d.%d", a, b, n % 256)
+  local sent = wrk.format(r[1], r[2], r[3], r[4])
+  r[3][r[5]] = "*"
+  return sent
 end
 statuses = {}
 response = function(status, headers, body)

@@ -84,10 +84,7 @@ def request_mix(rng: random.Random, *, write_rounds: int) -> tuple[list[str], di
             add("API write", f"PATCH\t{_api_clause_path(clause)}\t{json.dumps({'text': text})}")
     rng.shuffle(lines)
     # Each request comes from a client of its own, as the proxy forwards it.
-    return [
-        _forwarded(line, f"10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}")
-        for n, line in enumerate(lines, start=1)
-    ], kinds
+    return [_forwarded(line, "*") for line in lines], kinds
 
 
 def _forwarded(line: str, forwarded_for: str) -> str:

@@ -288,6 +288,28 @@ def test_a_search_counts_against_the_limit_by_the_time_it_took(
     cache.clear()
 
 
+def test_the_shared_file_cache_lists_its_folder_now_and_then_not_on_every_write(
+    tmp_path, monkeypatch
+):
+    """Django's file cache lists its whole folder on every write to decide whether to cull; with
+    a throttle entry per client, every request paid for a listing of thousands of files."""
+    from apps.core import cache as cache_module
+
+    folder = cache_module.FolderCache(str(tmp_path), {"OPTIONS": {"MAX_ENTRIES": 10}})
+    listings = []
+    list_files = folder._list_cache_files
+    monkeypatch.setattr(folder, "_list_cache_files", lambda: listings.append(1) or list_files())
+    now = [100.0]
+    monkeypatch.setattr(cache_module, "monotonic", lambda: now[0])
+    for n in range(30):
+        folder.set(f"throttle_anon_198.51.100.{n}", [n])
+    assert len(listings) == 1 and len(list(tmp_path.glob("*.djcache"))) == 30
+    now[0] += cache_module.CULL_INTERVAL_SECONDS
+    folder.set("throttle_anon_198.51.100.99", [99])
+    # Culled as Django culls (a third of the entries, CULL_FREQUENCY 3), then the new one written.
+    assert len(listings) == 2 and len(list(tmp_path.glob("*.djcache"))) == 30 - 30 // 3 + 1
+
+
 # 2 — bounded work per request.
 
 
