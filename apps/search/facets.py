@@ -128,7 +128,9 @@ def allowed(gen: Generation, filters) -> tuple[np.ndarray, np.ndarray]:
         docnums = live_docs(gen)
         for group in filters:
             either = [facet_table(gen, f).docs_with(v) for f, v in group]
-            docnums = np.intersect1d(docnums, np.concatenate(either))
+            # A mask, not np.intersect1d: no sort of 100,000 docnums (14 ms at full scale).
+            passing = docnum_mask(np.concatenate(either), gen.searcher)
+            docnums = docnums[passing[docnums]]
         return docnums, docnum_mask(docnums, gen.searcher)
 
     return gen.cached(("filter", filters), build)

@@ -10,9 +10,9 @@ from itertools import islice
 from .normalize import fold
 
 SNIPPET_CHARS = 160
-# Occurrences read per snippet: enough to find a dense cluster, while terms found 9,000 times
-# in a long article no longer make every snippet of it walk 9,000 spans.
-MAX_SPANS = 400
+# Occurrences read per snippet: more than a snippet of SNIPPET_CHARS can show, while terms
+# found 9,000 times in a long article no longer make every snippet of it walk 9,000 spans.
+MAX_SPANS = 200
 
 
 def _spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
@@ -36,10 +36,10 @@ def _spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
     # One pass, leftmost first and, where several terms start, the longest (alternatives are
     # tried in order): 平台内经营者 is marked whole, not as 平台 and the rest.
     pattern = re.compile("|".join(map(re.escape, reversed(needles))))
-    return [
-        (original(match.start()), original(match.end() - 1) + 1)
-        for match in islice(pattern.finditer(compact), MAX_SPANS)
-    ]
+    found = islice(pattern.finditer(compact), MAX_SPANS)
+    if not shifts:  # no spaces: positions are the original's
+        return [match.span() for match in found]
+    return [(original(match.start()), original(match.end() - 1) + 1) for match in found]
 
 
 def _densest(spans: list[tuple[int, int]], size: int) -> int:
