@@ -18,13 +18,15 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
-# Browser tests drive Debian's Chromium (with a CJK font, so screenshots are readable);
-# nothing downloads a browser of its own.
+# Browser tests drive Debian's Chromium (with a CJK font, so screenshots are readable), which
+# also prints the PDF exports; poppler-utils reads them back in the tests. Nothing downloads a
+# browser of its own.
 browser:
-	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list :lang=zh | grep -q .; then \
-		echo "Installing Debian's chromium and fonts-noto-cjk for the browser tests…"; \
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list :lang=zh | grep -q . \
+		|| ! command -v pdftotext >/dev/null 2>&1; then \
+		echo "Installing Debian's chromium, fonts-noto-cjk and poppler-utils…"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-			apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; fi
+			apt-get install -y -qq chromium fonts-noto-cjk poppler-utils >/dev/null; fi
 
 # The HTTP benchmarks and the load test drive gunicorn with Debian's wrk; the scale benchmark
 # draws its plot with matplotlib (the bench extra).
@@ -35,13 +37,13 @@ bench-tools: install
 
 # The whole shipped body of law (about 2,450 files); a first load builds the index in one pass,
 # a later run skips the unchanged files. `make demo` loads a small part of it in under a minute.
-run: install
+run: install browser
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py ingest
 	$(PY) manage.py collectstatic --noinput -v0
 	$(MAKE) serve
 
-demo: install
+demo: install browser
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py ingest --demo
 	$(PY) manage.py collectstatic --noinput -v0

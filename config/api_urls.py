@@ -5,10 +5,12 @@ from apps.core.exceptions import json_error
 from apps.documents.api import ArticleListView, PublicationListView
 from apps.policies.api.views import (
     ClauseDetailView,
+    ClauseExportView,
     ClauseListView,
     IssuerListView,
     RegulationCompareView,
     RegulationDetailView,
+    RegulationExportView,
     RegulationListView,
 )
 from apps.search.api import SearchView
@@ -22,7 +24,17 @@ urlpatterns = [
         RegulationCompareView.as_view(),
         name="regulation-compare",
     ),
+    path(
+        "v1/regulations/<str:slug>/export/",
+        RegulationExportView.as_view(),
+        name="regulation-export",
+    ),
     path("v1/regulations/<str:slug>/clauses/", ClauseListView.as_view(), name="clause-list"),
+    path(
+        "v1/regulations/<str:slug>/clauses/<str:number>/export/",
+        ClauseExportView.as_view(),
+        name="clause-export",
+    ),
     path(
         "v1/regulations/<str:slug>/clauses/<str:number>/",
         ClauseDetailView.as_view(),

@@ -15,6 +15,7 @@ env = environ.Env(
     SECURE=(bool, False),
     API_ANON_THROTTLE=(str, "120/minute"),
     API_USER_THROTTLE=(str, "1200/minute"),
+    API_EXPORT_THROTTLE=(str, "10/minute"),
 )
 
 DEBUG = env("DEBUG")
@@ -78,6 +79,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # ignored). The API and page throttles, django-axes and gunicorn's access log read the client's
 # address the same way (apps/core/clientip.py).
 NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+# PDF exports are printed by Chromium (Debian's `chromium`; `make browser` installs it).
+CHROMIUM_PATH = env.str("CHROMIUM_PATH", default="chromium")
 # A search counts against the rate limits as one request per this much CPU time (a 100 ms
 # search as ten): an anonymous client's 120 a minute bound the time it takes from others to
 # about 1.2 s a minute, whatever it asks.
@@ -185,6 +188,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("API_ANON_THROTTLE"),
         "user": env("API_USER_THROTTLE"),
+        "export": env("API_EXPORT_THROTTLE"),
     },
 }
 

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 from rest_framework import status
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
@@ -58,3 +59,15 @@ def _not_modified(response: Response) -> Response:
         if header in response:
             not_modified[header] = response[header]
     return not_modified
+
+
+class JsonForErrors(BaseContentNegotiation):
+    """For views that answer a file (an export) themselves: DRF's negotiation would turn
+    `?format=pdf` or `Accept: application/pdf` into a 404/406 before the view runs; here the
+    view reads them, and errors are JSON whatever was asked."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None

@@ -10,7 +10,7 @@ from functools import wraps
 from django.conf import settings
 from django.shortcuts import render
 from rest_framework.settings import api_settings
-from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
 
 from .clientip import request_client_address
 
@@ -62,14 +62,28 @@ class UserThrottle(_LiveRates, UserRateThrottle):
     pass
 
 
+class ExportThrottle(_LiveRates, SimpleRateThrottle):
+    """Word and PDF exports per client, a limit of their own (API_EXPORT_THROTTLE): a PDF is
+    seconds of Chromium, which a charge by this worker's CPU time would not see."""
+
+    scope = "export"
+
+    def get_cache_key(self, request, view):
+        user = getattr(request, "user", None)
+        ident = user.pk if user and user.is_authenticated else self.get_ident(request)
+        return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
 @contextmanager
 def charged_by_time(request):
     """The block (a search) counts against the client's limits as one request per
     SEARCH_COST_UNIT_MS of CPU time: the worst searches a client can make cost it as many
     requests as they cost the server, so its limit bounds the time it can take from others, not
-    only the number of its requests."""
-    # CPU time, not wall time: on a busy server a search waits for the CPU longer, and that
-    # wait is not the client's to pay.
+    only the number of its requests.
+
+    CPU time, not wall time: on a busy server a search waits for the CPU longer, and that wait
+    is not the client's to pay.
+    """
     started = time.thread_time()
     try:
         yield
@@ -80,13 +94,16 @@ def charged_by_time(request):
                 throttle.charge(request, units - 1)
 
 
-def throttled_page(view):
+def throttled_page(view=None, *, also=()):
     """The API's limits (per client, all workers together) on an HTML page: a search page costs
-    the server as much as a search through the API. Over the limit: 429 with Retry-After."""
+    the server as much as a search through the API; `also`: further throttle classes (exports).
+    Over a limit: 429 with Retry-After."""
+    if view is None:
+        return lambda view: throttled_page(view, also=also)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        for throttle in (AnonThrottle(), UserThrottle()):
+        for throttle in (AnonThrottle(), UserThrottle(), *(kind() for kind in also)):
             if not throttle.allow_request(request, None):
                 wait = max(1, math.ceil(throttle.wait() or 1))
                 response = render(request, "429.html", {"wait": wait}, status=429)

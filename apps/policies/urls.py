@@ -13,4 +13,12 @@ urlpatterns = [
         name="regulation_compare",
     ),
     path("regulations/<str:slug>/clauses/<str:number>/", views.clause_detail, name="clause_detail"),
+    path(
+        "regulations/<str:slug>/export.<str:fmt>", views.regulation_export, name="regulation_export"
+    ),
+    path(
+        "regulations/<str:slug>/clauses/<str:number>/export.<str:fmt>",
+        views.clause_export,
+        name="clause_export",
+    ),
 ]

@@ -3,9 +3,11 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from apps.core.export import FORMATS, ExportUnavailable, export_response
 from apps.core.forms import filter_chips, form_errors
+from apps.core.throttling import ExportThrottle, throttled_page
 
-from . import selectors
+from . import exports, selectors
 from .forms import AsOfForm, ClauseJumpForm, RegulationFilterForm
 from .models import Regulation
 from .pagecache import cached_page
@@ -230,3 +232,37 @@ def regulation_compare(request, slug, other):
             "sizes": sizes,
         },
     )
+
+
+@throttled_page(also=(ExportThrottle,))
+def regulation_export(request, slug, fmt):
+    """The regulation (this version) as Word or PDF."""
+    regulation = _regulation_or_404(slug)
+    if fmt not in FORMATS:
+        raise Http404("没有这种导出格式。")
+    url = request.build_absolute_uri(regulation.get_absolute_url())
+    try:
+        document = exports.regulation_export_document(regulation=regulation, url=url)
+        return export_response(document, fmt)
+    except exports.NotExportable as error:
+        return _version_problem(request, regulation, str(error), status=400)
+    except ExportUnavailable as error:
+        return _version_problem(request, regulation, str(error), status=503)
+
+
+@throttled_page(also=(ExportThrottle,))
+def clause_export(request, slug, number, fmt):
+    """One clause as Word or PDF."""
+    regulation = _regulation_or_404(slug)
+    if fmt not in FORMATS:
+        raise Http404("没有这种导出格式。")
+    try:
+        clause = selectors.clause_get(regulation=regulation, key=number)
+    except selectors.ClauseNotFound as missing:
+        return _clause_not_found(request, regulation, number, nearest=missing.nearest)
+    clause.regulation = regulation
+    url = request.build_absolute_uri(clause.get_absolute_url())
+    try:
+        return export_response(exports.clause_export_document(clause=clause, url=url), fmt)
+    except ExportUnavailable as error:
+        return _version_problem(request, regulation, str(error), status=503)
