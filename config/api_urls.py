@@ -13,7 +13,7 @@ from apps.policies.api.views import (
     RegulationExportView,
     RegulationListView,
 )
-from apps.search.api import SearchView
+from apps.search.api import SearchExportView, SearchView
 
 app_name = "api"
 urlpatterns = [
@@ -44,6 +44,7 @@ urlpatterns = [
     path("v1/articles/", ArticleListView.as_view(), name="article-list"),
     path("v1/issuers/", IssuerListView.as_view(), name="issuer-list"),
     path("v1/search/", SearchView.as_view(), name="search"),
+    path("v1/search/export/", SearchExportView.as_view(), name="search-export"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
 ]

@@ -1,4 +1,4 @@
-"""Pieces every API view shares: parameter checks and conditional responses."""
+"""Pieces every API view shares: parameter checks, conditional responses, file exports."""
 
 from __future__ import annotations
 
@@ -6,13 +6,20 @@ import hashlib
 from datetime import datetime
 
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import status
 from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from .exceptions import ApiError, fields_message
+from .export import FORMATS, ExportUnavailable, NotExportable, export_response, requested_format
 from .forms import form_errors
+from .schema import ERROR, READ_ERRORS
+from .throttling import AnonThrottle, ExportThrottle, UserThrottle
 
 
 def reject_empty(request, *, allowed: tuple[str, ...] = ()) -> None:
@@ -71,3 +78,46 @@ class JsonForErrors(BaseContentNegotiation):
 
     def select_parser(self, request, parsers):
         return parsers[0] if parsers else None
+
+
+EXPORT_FORMAT = OpenApiParameter(
+    "format",
+    str,
+    enum=list(FORMATS),
+    description="导出格式：docx（Word）或 pdf；也可不给此参数而以 Accept 头选择："
+    + "、".join(FORMATS.values()),
+)
+EXPORT_RESPONSES = {
+    (200, FORMATS["docx"]): OpenApiTypes.BINARY,
+    (200, FORMATS["pdf"]): OpenApiTypes.BINARY,
+    **READ_ERRORS,
+    406: ERROR,
+    503: ERROR,
+}
+
+
+class ExportView(APIView):
+    """A document answered as a Word or PDF file (`format` or Accept); errors in the API's
+    JSON shape. Exports are public reads, and count against a limit of their own besides the
+    others."""
+
+    permission_classes = [AllowAny]
+    content_negotiation_class = JsonForErrors
+    throttle_classes = [AnonThrottle, UserThrottle, ExportThrottle]
+    http_method_names = ["get", "head", "options"]
+
+    def export(self, request, build):
+        """`build()` → ExportDocument, answered in the format asked."""
+        fmt = requested_format(
+            request.query_params.get("format"), request.headers.get("Accept", "")
+        )
+        if fmt is None:
+            if request.query_params.get("format"):
+                raise ApiError("format 应为 docx 或 pdf。", fields={"format": ["docx 或 pdf"]})
+            raise ApiError("请以 format=docx|pdf 参数或 Accept 头选择导出格式。", status_code=406)
+        try:
+            return export_response(build(), fmt)
+        except NotExportable as error:
+            raise ApiError(str(error)) from None
+        except ExportUnavailable as error:
+            raise ApiError(str(error), status_code=503) from None

@@ -42,6 +42,10 @@ def requested_format(format_param: str | None, accept: str) -> str | None:
     return None
 
 
+class NotExportable(Exception):
+    """The thing asked holds no text to export (a catalogue entry): a 400."""
+
+
 class ExportUnavailable(Exception):
     """The PDF engine is missing or failed: the export cannot be made here and now."""
 

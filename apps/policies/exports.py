@@ -5,14 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from urllib.parse import unquote
 
-from apps.core.export import ClauseBlock, ExportDocument, Heading
+from apps.core.export import ClauseBlock, ExportDocument, Heading, NotExportable
 
 from .models import Clause, Regulation
 from .selectors import regulation_clauses
-
-
-class NotExportable(Exception):
-    """A catalogue entry: the base holds its particulars, not its text."""
 
 
 def _date(day) -> str:

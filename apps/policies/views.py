@@ -3,7 +3,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from apps.core.export import FORMATS, ExportUnavailable, export_response
+from apps.core.export import FORMATS, ExportUnavailable, NotExportable, export_response
 from apps.core.forms import filter_chips, form_errors
 from apps.core.throttling import ExportThrottle, throttled_page
 
@@ -244,7 +244,7 @@ def regulation_export(request, slug, fmt):
     try:
         document = exports.regulation_export_document(regulation=regulation, url=url)
         return export_response(document, fmt)
-    except exports.NotExportable as error:
+    except NotExportable as error:
         return _version_problem(request, regulation, str(error), status=400)
     except ExportUnavailable as error:
         return _version_problem(request, regulation, str(error), status=503)

@@ -1,9 +1,12 @@
+from django.http import Http404
 from django.shortcuts import redirect, render
 
+from apps.core.export import FORMATS, ExportUnavailable, export_response
 from apps.core.forms import filter_chips, form_errors
-from apps.core.throttling import throttled_page
+from apps.core.throttling import ExportThrottle, throttled_page
 from apps.policies.selectors import clause_find
 
+from .exports import search_export_document
 from .forms import SearchForm
 from .search_indexes import TYPE_LABELS
 from .selectors import SearchError, search_documents
@@ -54,3 +57,27 @@ def search_page(request):
     chips = filter_chips(request, form, results.filters, shown={"type": TYPE_LABELS})
     context.update(results=results, chips=chips, params=request.GET)
     return render(request, "search/search.html", context)
+
+
+@throttled_page(also=(ExportThrottle,))
+def search_export(request, fmt):
+    """The clauses of the search (its first 100) as Word or PDF."""
+    if fmt not in FORMATS:
+        raise Http404("没有这种导出格式。")
+    form = SearchForm(request.GET)
+    context = {"form": form, "query": form.data.get("q", ""), **_advanced_context(request)}
+    if not form.is_valid():
+        context["errors"] = form_errors(form)
+        return render(request, "search/search.html", context, status=400)
+    url = request.build_absolute_uri(request.get_full_path())
+    try:
+        document = search_export_document(search_kwargs=form.search_kwargs(), url=url)
+        return export_response(document, fmt)
+    except SearchError as error:
+        context["errors"] = {"q": [str(error)]}
+        return render(request, "search/search.html", context, status=400)
+    except SearchUnavailable:
+        return render(request, "search/unavailable.html", context, status=503)
+    except ExportUnavailable as error:
+        context["errors"] = {"format": [str(error)]}
+        return render(request, "search/search.html", context, status=503)

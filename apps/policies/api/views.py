@@ -9,11 +9,16 @@ from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
-from apps.core.api import JsonForErrors, conditional_response, raise_for_form, reject_empty
+from apps.core.api import (
+    EXPORT_FORMAT,
+    EXPORT_RESPONSES,
+    ExportView,
+    conditional_response,
+    raise_for_form,
+    reject_empty,
+)
 from apps.core.exceptions import ApiError
-from apps.core.export import FORMATS, ExportUnavailable, export_response, requested_format
 from apps.core.schema import (
-    ERROR,
     PAGE_PARAMS,
     READ_ERRORS,
     WRITE_ERRORS,
@@ -21,7 +26,6 @@ from apps.core.schema import (
     int_param,
     str_param,
 )
-from apps.core.throttling import AnonThrottle, ExportThrottle, UserThrottle
 from apps.core.views import PublicListView
 
 from .. import exports, selectors
@@ -375,47 +379,7 @@ class IssuerListView(PublicListView):
         return selectors.issuer_list()
 
 
-EXPORT_FORMAT = OpenApiParameter(
-    "format",
-    str,
-    enum=list(FORMATS),
-    description="导出格式：docx（Word）或 pdf；也可不给此参数而以 Accept 头选择："
-    + "、".join(FORMATS.values()),
-)
-EXPORT_RESPONSES = {
-    (200, FORMATS["docx"]): OpenApiTypes.BINARY,
-    (200, FORMATS["pdf"]): OpenApiTypes.BINARY,
-    **READ_ERRORS,
-    406: ERROR,
-    503: ERROR,
-}
-
-
-class _ExportView(GenericAPIView):
-    """A document answered as a Word or PDF file; errors in the API's JSON shape."""
-
-    queryset = Regulation.objects.all()
-    content_negotiation_class = JsonForErrors
-    throttle_classes = [AnonThrottle, UserThrottle, ExportThrottle]
-    http_method_names = ["get", "head", "options"]
-
-    def export(self, request, build):
-        fmt = requested_format(
-            request.query_params.get("format"), request.headers.get("Accept", "")
-        )
-        if fmt is None:
-            if request.query_params.get("format"):
-                raise ApiError("format 应为 docx 或 pdf。", fields={"format": ["docx 或 pdf"]})
-            raise ApiError("请以 format=docx|pdf 参数或 Accept 头选择导出格式。", status_code=406)
-        try:
-            return export_response(build(), fmt)
-        except exports.NotExportable as error:
-            raise ApiError(str(error)) from None
-        except ExportUnavailable as error:
-            raise ApiError(str(error), status_code=503) from None
-
-
-class RegulationExportView(_ExportView):
+class RegulationExportView(ExportView):
     @extend_schema(parameters=[EXPORT_FORMAT, AS_OF], responses=EXPORT_RESPONSES)
     def get(self, request, slug):
         """The regulation (one version: this one, or the one in force on `as_of`) as Word or
@@ -428,7 +392,7 @@ class RegulationExportView(_ExportView):
         )
 
 
-class ClauseExportView(_ExportView):
+class ClauseExportView(ExportView):
     @extend_schema(parameters=[EXPORT_FORMAT], responses=EXPORT_RESPONSES)
     def get(self, request, slug, number):
         """One clause as Word or PDF."""

@@ -180,3 +180,29 @@ def test_the_footer_cannot_break_out_of_the_print_stylesheet():
     assert css.startswith('"') and css.endswith('"')
     inner = css[1:-1]
     assert '"' not in inner and "<" not in inner and "\\\\" not in inner.replace("\\5c ", "")
+
+
+def test_the_clauses_of_a_search_export_in_the_order_found(client):
+    page = client.get("/search/", {"q": "平台内经营者", "type": "clause"}).content.decode()
+    assert "/search/export.docx?" in page and "/search/export.pdf?" in page
+    response = client.get("/search/export.docx", {"q": "平台内经营者"})
+    assert response.status_code == 200
+    api = client.get("/api/v1/search/", {"q": "平台内经营者", "type": "clause", "page_size": 100})
+    found = api.json()["results"]
+    word = Document(io.BytesIO(response.content))
+    texts = [p.text for p in word.paragraphs]
+    assert texts[0] == "检索结果：平台内经营者"
+    labels = [r.text for p in word.paragraphs for r in p.runs if r.bold]
+    assert labels == [hit["label"] for hit in found] and len(labels) > 10
+    body = _compact("".join(texts))
+    assert _in_order(body, [_compact(hit["label"] + hit["text"][:12]) for hit in found]) == []
+    assert client.get("/search/export.docx", {"q": "平台", "page_size": "abc"}).status_code == 400
+    assert client.get("/search/export.xls", {"q": "平台"}).status_code == 404
+
+
+def test_the_search_export_api_answers_word_or_pdf_and_errors_in_its_shape(client):
+    response = client.get("/api/v1/search/export/", {"q": "平台内经营者", "format": "docx"})
+    assert response.status_code == 200 and response["Content-Type"] == export.FORMATS["docx"]
+    bad = client.get("/api/v1/search/export/", {"q": "平台", "format": "docx", "page_size": 0})
+    assert bad.status_code == 400 and "page_size" in bad.json()["error"]["fields"]
+    assert client.get("/api/v1/search/export/", {"q": "平台"}).status_code == 406
