@@ -136,7 +136,9 @@ def pdf_bytes(document: ExportDocument) -> bytes:
     try:
         page, pdf = folder / "document.html", folder / "document.pdf"
         page.write_text(html, encoding="utf-8")
+        # At a lower priority: the pages and searches of other clients come first on the CPU.
         command = [
+            *(["nice", "-n", "10"] if shutil.which("nice") else []),
             chromium,
             "--headless",
             "--no-sandbox",
