@@ -433,3 +433,28 @@ def test_regulation_list_reads_traditional_characters_and_explains_nothing_found
     page.locator("li.empty").get_by_role("link", name="清除全部筛选").click()
     page.wait_for_load_state()
     assert page.locator("li.reg-item").count() > 1
+
+
+def test_a_reader_downloads_a_regulation_and_a_clause_as_word_and_pdf(page, browser, live_site):
+    page.goto(LAW)
+    with page.expect_download() as pdf:
+        page.get_by_role("link", name="下载 PDF").click()
+    assert pdf.value.suggested_filename == "中华人民共和国电子商务法（2018年）.pdf"
+    assert Path(pdf.value.path()).read_bytes().startswith(b"%PDF")
+    with page.expect_download() as word:
+        page.get_by_role("link", name="下载 Word").click()
+    assert word.value.suggested_filename.endswith(".docx")
+    shot(page, "regulation-downloads")
+    page.goto(LAW + "clauses/38/")
+    with page.expect_download() as clause_pdf:
+        page.get_by_role("link", name="下载 PDF").click()
+    assert clause_pdf.value.suggested_filename == "中华人民共和国电子商务法第三十八条.pdf"
+    phone = browser.new_context(
+        base_url=live_site, viewport={"width": 375, "height": 812}, is_mobile=True
+    )
+    small = phone.new_page()
+    small.goto(LAW + "clauses/38/")
+    links = small.locator(".cite-box .export-link")
+    assert links.count() == 2 and all(links.nth(i).is_visible() for i in range(2))
+    shot(small, "phone-clause-downloads")
+    phone.close()
