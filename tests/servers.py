@@ -34,6 +34,7 @@ def site_env(workdir: Path, **extra: str) -> dict[str, str]:
         "SEARCH_URL": f"whoosh://{workdir / 'index'}",
         "API_ANON_THROTTLE": "100000/minute",
         "API_USER_THROTTLE": "100000/minute",
+        "API_EXPORT_THROTTLE": "100000/minute",
         **extra,
     }
 

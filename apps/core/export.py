@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -30,20 +31,23 @@ FORMATS = {
 PRINT_TIMEOUT_SECONDS = 60
 
 
+DEFAULT_FORMAT = "docx"
+
+
 def requested_format(format_param: str | None, accept: str) -> str | None:
-    """docx or pdf: the `format` parameter, else the first of them the Accept header names;
-    None when neither says (the caller answers 400 or 406)."""
+    """docx or pdf: the `format` parameter, else the first of them the Accept header names,
+    else DEFAULT_FORMAT; None for a `format` that is neither (the caller answers 400)."""
     if format_param:
         return format_param if format_param in FORMATS else None
     for kind in (part.split(";")[0].strip() for part in accept.split(",")):
         for fmt, media_type in FORMATS.items():
             if kind == media_type:
                 return fmt
-    return None
+    return DEFAULT_FORMAT
 
 
 class NotExportable(Exception):
-    """The thing asked holds no text to export (a catalogue entry): a 400."""
+    """The thing asked holds no text to export (a catalogue entry): a 404, there is no text."""
 
 
 class ExportUnavailable(Exception):
@@ -85,11 +89,19 @@ def export_response(document: ExportDocument, fmt: str) -> HttpResponse:
     return response
 
 
+# Characters XML 1.0 cannot hold (python-docx refuses them): a search typed with control
+# characters is exported without them.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
 def docx_bytes(document: ExportDocument) -> bytes:
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
     from docx.shared import Pt
+
+    def xml(text: str) -> str:
+        return _NOT_XML.sub("", text)
 
     word = Document()
     normal = word.styles["Normal"]
@@ -97,27 +109,27 @@ def docx_bytes(document: ExportDocument) -> bytes:
     # Word picks the East Asian font apart from the Latin one; without it CJK text falls back
     # to whatever the reader's Word has.
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "宋体")
-    title = word.add_heading(document.title, level=0)
+    title = word.add_heading(xml(document.title), level=0)
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     for name, value in document.particulars:
-        word.add_paragraph(f"{name}：{value}")
+        word.add_paragraph(xml(f"{name}：{value}"))
     if document.history:
         word.add_heading("制定与修改沿革", level=1)
         for line in document.history:
-            word.add_paragraph(line)
+            word.add_paragraph(xml(line))
     for line in document.preamble:
-        word.add_paragraph(line)
+        word.add_paragraph(xml(line))
     for block in document.body:
         if isinstance(block, Heading):
-            word.add_heading(block.text, level=block.level)
+            word.add_heading(xml(block.text), level=block.level)
             continue
         first, *rest = block.paragraphs or ("",)
         paragraph = word.add_paragraph()
-        paragraph.add_run(block.label).bold = True
-        paragraph.add_run(f"　{first}")
+        paragraph.add_run(xml(block.label)).bold = True
+        paragraph.add_run(xml(f"　{first}"))
         for line in rest:
-            word.add_paragraph(line).paragraph_format.first_line_indent = Pt(24)
-    word.sections[0].footer.paragraphs[0].text = document.footer
+            word.add_paragraph(xml(line)).paragraph_format.first_line_indent = Pt(24)
+    word.sections[0].footer.paragraphs[0].text = xml(document.footer)
     buffer = io.BytesIO()
     word.save(buffer)
     return buffer.getvalue()

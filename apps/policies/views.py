@@ -245,7 +245,7 @@ def regulation_export(request, slug, fmt):
         document = exports.regulation_export_document(regulation=regulation, url=url)
         return export_response(document, fmt)
     except NotExportable as error:
-        return _version_problem(request, regulation, str(error), status=400)
+        return _version_problem(request, regulation, str(error), status=404)
     except ExportUnavailable as error:
         return _version_problem(request, regulation, str(error), status=503)
 

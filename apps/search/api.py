@@ -150,6 +150,7 @@ class SearchExportView(ExportView):
     @extend_schema(parameters=[EXPORT_FORMAT, *SEARCH_PARAMS], responses=EXPORT_RESPONSES)
     def get(self, request):
         """The clauses the search finds (the first 100, in its order) as Word or PDF."""
+        reject_empty(request, allowed=("q", "regulation", "publication"))
         form = SearchForm(request.query_params)
         raise_for_form(form)
         url = request.build_absolute_uri(request.get_full_path())

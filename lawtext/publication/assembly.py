@@ -6,7 +6,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..textnorm import normalize_chars
-from .lines import CLAUSE_START, clean, heading_like, is_note, standalone, unfinished
+from .lines import (
+    CLAUSE_START,
+    clean,
+    close_cjk_gaps,
+    heading_like,
+    is_note,
+    standalone,
+    unfinished,
+)
 
 
 @dataclass
@@ -16,8 +24,30 @@ class Block:
     gap: bool = True  # a blank line (or the start) precedes it
 
 
+_CLOSING = set("》」』）)”’")
+
+
+def _repeated_overlap(left: str, right: str) -> int:
+    """How many characters `right` repeats of the end of `left`: a page break's fragment
+    printed twice ('…的实施意见》' + '见》，协调…'). Only overlaps of 2–8 characters holding a
+    closing mark count: a sentence does not say '见》见》', while '研究研究' may be meant."""
+    for size in range(min(8, len(left), len(right)), 1, -1):
+        tail = left[-size:]
+        if right.startswith(tail) and _CLOSING.intersection(tail):
+            return size
+    return 0
+
+
+def _continues(previous: Block, text: str) -> bool:
+    """Does `text` go on from the unfinished `previous`, repeating its end across a page break?
+    No paragraph begins with '见》，'."""
+    return unfinished(previous.text) and _repeated_overlap(previous.text, text) > 0
+
+
 def _join(left: str, right: str) -> str:
-    """Rejoin a broken sentence: no space, except between two Latin letters/digits."""
+    """Rejoin a broken sentence: no space, except between two Latin letters/digits; a fragment
+    repeated across the break is kept once."""
+    right = right[_repeated_overlap(left, right) :]
     if left[-1:].isascii() and left[-1:].isalnum() and right[:1].isascii() and right[:1].isalnum():
         return f"{left} {right}"
     return left + right
@@ -70,6 +100,14 @@ def assemble(
                 continue
             blocks += [pending, *deferred]
             pending, deferred = None, []
+        if pending is None and blocks and _continues(blocks[-1], text):
+            previous = blocks.pop()  # a line taken for a heading, then continued after a break
+            merged = Block(_join(previous.text, text), gap=previous.gap)
+            if open_end(merged.text, text):
+                pending = merged
+            else:
+                blocks.append(merged)
+            continue
         titled = is_title is not None and is_title(text) and len(text) <= 80
         if explicit or titled or heading_like(text, cap):
             blocks.append(Block(text, heading=True, gap=line_gap))
@@ -79,6 +117,9 @@ def assemble(
             pending = Block(text, gap=line_gap)
     if pending is not None:
         blocks.append(pending)
+    for block in blocks:  # once rejoined: a sentence can span the lines it was cut into
+        if not block.heading:
+            block.text = close_cjk_gaps(block.text)
     return blocks + deferred
 
 
@@ -87,8 +128,10 @@ def repair_text(lines: list[str]) -> list[str]:
 
     Rejoins sentences broken by page breaks or line wraps (also across blank lines), makes digits
     and Latin letters half-width, removes stray spaces between digits and CJK ('2014 年' → '2014年',
-    '第 654 号' → '第654号') and inside grouped numbers ('1 347' → '1347'), fixes 臵 → 置 and drops
-    Markdown markup. Wording is never added or removed. A short line without any punctuation reads
+    '第 654 号' → '第654号'), between Chinese characters in a sentence ('分 析' → '分析') and
+    inside grouped numbers ('1 347' → '1347'), fixes 臵 → 置 and drops
+    Markdown markup. Wording is never added or removed, but for a fragment a page break printed
+    twice ('…实施意见》' + '见》，协调…'), kept once. A short line without any punctuation reads
     as a heading and stays on its own; foot-of-page notes that interrupt a sentence follow it.
     """
     return [block.text for block in assemble(lines)]

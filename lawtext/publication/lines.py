@@ -18,6 +18,23 @@ _LEAD_LABEL = re.compile(
 )
 
 
+_CJK_GAP = re.compile(f"(?<=[{CJK}]) (?=[{CJK}])")
+_CHAPTER_LABEL = re.compile(rf"^[第笫][{_N}\d]+[编章节]\s+")
+_SENTENCE_MARK = re.compile(r"[，。；：！？]")
+
+
+def close_cjk_gaps(text: str) -> str:
+    """'或 许这一切' → '或许这一切': the PDF extraction's single spaces between two Chinese
+    characters of a sentence. A line without sentence punctuation keeps them (a heading or a
+    list of names: '第一章 总则', '张三 李四' space them on purpose), and so does the space
+    after a leading label ('第一条 为了…')."""
+    if not _SENTENCE_MARK.search(text):
+        return text
+    label = _LEAD_LABEL.match(text) or _CHAPTER_LABEL.match(text)
+    head, rest = (text[: label.end()], text[label.end() :]) if label else ("", text)
+    return head + _CJK_GAP.sub("", rest)
+
+
 def tighten(text: str) -> str:
     """'2014 年 8 月 7 日' → '2014年8月7日', '1 347 亿元' → '1347亿元'.
 

@@ -91,6 +91,37 @@ def test_repair_puts_a_space_only_between_latin_words():
     assert repair_text(lines) == ["三是数据，中国7.5亿网民随时更新的庞大数据集。"]
 
 
+def test_repair_closes_the_spaces_a_pdf_left_inside_chinese_words():
+    # seeds/001 (电子商务资讯 2014年8月), lines 527 and 529, as extracted.
+    lines = [
+        "大数据可以采集负面定义内容，按照人群社会属性分 析，聚类事件过程中的观点。",
+        "有了大数据，或 许这一切都可以更加有事实支撑。",
+    ]
+    assert repair_text(lines) == [
+        "大数据可以采集负面定义内容，按照人群社会属性分析，聚类事件过程中的观点。",
+        "有了大数据，或许这一切都可以更加有事实支撑。",
+    ]
+    # A heading or a list of names spaces its words on purpose.
+    assert repair_text(["第一章 总则"]) == ["第一章 总则"]
+    assert repair_text(["主编 张三 李四"]) == ["主编 张三 李四"]
+
+
+def test_repair_keeps_once_a_fragment_a_page_break_printed_twice():
+    # seeds/004 (中国电子商务报告2018), lines 2405–2407.
+    lines = [
+        "出台了《山东省政府办公厅关于推进电子商务与快递物流协同发展的实施意见》",
+        "",
+        "见》，协调菜鸟物流运营中心、京东一号仓电商物流等项目落户济南。",
+    ]
+    assert repair_text(lines) == [
+        "出台了《山东省政府办公厅关于推进电子商务与快递物流协同发展的实施意见》，"
+        "协调菜鸟物流运营中心、京东一号仓电商物流等项目落户济南。"
+    ]
+    # A repetition without a closing mark may be meant, and stays.
+    lines = ["对于这个问题，我们要好好研究", "研究，再作决定。"]
+    assert repair_text(lines) == ["对于这个问题，我们要好好研究研究，再作决定。"]
+
+
 def test_repair_makes_digits_and_letters_half_width():
     assert repair_text(["２０１４年ＡＢＣ公司在ｗｅｂ上发布。"]) == ["2014年ABC公司在web上发布。"]
 

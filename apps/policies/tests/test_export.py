@@ -98,13 +98,14 @@ def test_the_api_answers_the_format_asked_by_parameter_or_accept_header(client):
     assert by_accept.status_code == 200 and by_accept.content.startswith(b"%PDF")
     clause = client.get(API + "clauses/9/export/", {"format": "docx"})
     assert clause.status_code == 200
+    unsaid = client.get(API + "export/", HTTP_ACCEPT="*/*")  # neither says: Word
+    assert unsaid.status_code == 200 and unsaid["Content-Type"] == export.FORMATS["docx"]
 
 
 @pytest.mark.parametrize(
     ("path", "params", "status", "words"),
     [
         (API + "export/", {"format": "xls"}, 400, "format"),
-        (API + "export/", {}, 406, "format"),
         ("/api/v1/regulations/没有这部法/export/", {"format": "pdf"}, 404, "没有标识"),
         (API + "clauses/999/export/", {"format": "pdf"}, 404, ""),
     ],
@@ -120,9 +121,9 @@ def test_a_catalogue_entry_cannot_be_exported_and_the_page_offers_no_download(cl
     page = client.get(entry.get_absolute_url()).content.decode()
     assert "下载 PDF" not in page
     response = client.get(entry.get_absolute_url() + "export.pdf")
-    assert response.status_code == 400 and "没有全文" in response.content.decode()
+    assert response.status_code == 404 and "没有全文" in response.content.decode()
     api = client.get(f"/api/v1/regulations/{quote(entry.slug)}/export/", {"format": "docx"})
-    assert api.status_code == 400 and "没有全文" in api.json()["error"]["message"]
+    assert api.status_code == 404 and "没有全文" in api.json()["error"]["message"]
     assert client.get("/regulations/没有这部法/export.pdf").status_code == 404
     assert client.get(LAW + "export.xls").status_code == 404
 
@@ -205,4 +206,31 @@ def test_the_search_export_api_answers_word_or_pdf_and_errors_in_its_shape(clien
     assert response.status_code == 200 and response["Content-Type"] == export.FORMATS["docx"]
     bad = client.get("/api/v1/search/export/", {"q": "平台", "format": "docx", "page_size": 0})
     assert bad.status_code == 400 and "page_size" in bad.json()["error"]["fields"]
-    assert client.get("/api/v1/search/export/", {"q": "平台"}).status_code == 406
+    assert client.get("/api/v1/search/export/", {"q": "平台", "format": "odt"}).status_code == 400
+
+
+def test_past_the_export_limit_a_reader_gets_a_page_saying_so_not_a_file(client, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            "anon": "1000/minute",
+            "user": "1000/minute",
+            "export": "1/minute",
+        },
+    }
+    assert client.get(LAW + "export.docx").status_code == 200
+    refused = client.get(LAW + "export.docx")
+    assert refused.status_code == 429 and "Content-Disposition" not in refused
+    assert (
+        refused["Content-Type"].startswith("text/html")
+        and "请求过于频繁" in refused.content.decode()
+    )
+    api = client.get(API + "export/", {"format": "docx"})
+    assert api.status_code == 429 and api.json()["error"]["code"]
+
+
+def test_a_search_typed_with_control_characters_exports_without_them(client):
+    response = client.get("/api/v1/search/export/", {"q": "平台\x1c内经营者", "format": "docx"})
+    assert response.status_code == 200
+    word = Document(io.BytesIO(response.content))
+    assert word.paragraphs[0].text == "检索结果：平台内经营者"
