@@ -32,6 +32,9 @@ KINDS = {
 }
 
 
+_LABEL = re.compile(
+    r"^[第笫][一二三四五六七八九十百千零〇\d]+[条章节编](?:之[一二三四五六七八九十]+)?\s"
+)
 ACROSS_NEIGHBOURS = {"fragment repeated across a page break"}
 IN_SENTENCES = {"stray space between Chinese characters in a sentence"}  # not in headings
 
@@ -39,7 +42,8 @@ IN_SENTENCES = {"stray space between Chinese characters in a sentence"}  # not i
 def count(paragraphs: list[str]) -> dict[str, int]:
     """Each kind's occurrences; a repeated fragment is looked for in two neighbours joined."""
     pairs = [a + b for a, b in zip(paragraphs, paragraphs[1:], strict=False)]
-    sentences = [p for p in paragraphs if re.search("[，。；]", p)]
+    # The space after a leading 第X条/第X章 label is meant, not an artefact.
+    sentences = [_LABEL.sub("", p) for p in paragraphs if re.search("[，。；]", p)]
     where = {kind: paragraphs for kind in KINDS} | dict.fromkeys(ACROSS_NEIGHBOURS, pairs)
     where |= dict.fromkeys(IN_SENTENCES, sentences)
     return {kind: sum(len(KINDS[kind].findall(p)) for p in where[kind]) for kind in KINDS}
