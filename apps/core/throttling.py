@@ -94,12 +94,13 @@ def charged_by_time(request):
                 throttle.charge(request, units - 1)
 
 
-def throttled_page(view=None, *, also=()):
+def throttled_page(view=None, *, also=(), charged=True):
     """The API's limits (per client, all workers together) on an HTML page: a search page costs
-    the server as much as a search through the API; `also`: further throttle classes (exports).
+    the server as much as a search through the API, and is `charged` by its CPU time as a
+    search is; `also`: further throttle classes (exports, counted by a limit of their own).
     Over a limit: 429 with Retry-After."""
     if view is None:
-        return lambda view: throttled_page(view, also=also)
+        return lambda view: throttled_page(view, also=also, charged=charged)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -109,6 +110,8 @@ def throttled_page(view=None, *, also=()):
                 response = render(request, "429.html", {"wait": wait}, status=429)
                 response["Retry-After"] = str(wait)
                 return response
+        if not charged:
+            return view(request, *args, **kwargs)
         with charged_by_time(request):
             return view(request, *args, **kwargs)
 

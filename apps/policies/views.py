@@ -234,7 +234,7 @@ def regulation_compare(request, slug, other):
     )
 
 
-@throttled_page(also=(ExportThrottle,))
+@throttled_page(also=(ExportThrottle,), charged=False)
 def regulation_export(request, slug, fmt):
     """The regulation (this version) as Word or PDF."""
     regulation = _regulation_or_404(slug)
@@ -250,7 +250,7 @@ def regulation_export(request, slug, fmt):
         return _version_problem(request, regulation, str(error), status=503)
 
 
-@throttled_page(also=(ExportThrottle,))
+@throttled_page(also=(ExportThrottle,), charged=False)
 def clause_export(request, slug, number, fmt):
     """One clause as Word or PDF."""
     regulation = _regulation_or_404(slug)

@@ -59,7 +59,7 @@ def search_page(request):
     return render(request, "search/search.html", context)
 
 
-@throttled_page(also=(ExportThrottle,))
+@throttled_page(also=(ExportThrottle,), charged=False)
 def search_export(request, fmt):
     """The clauses of the search (its first 100) as Word or PDF."""
     if fmt not in FORMATS:

@@ -234,3 +234,17 @@ def test_a_search_typed_with_control_characters_exports_without_them(client):
     assert response.status_code == 200
     word = Document(io.BytesIO(response.content))
     assert word.paragraphs[0].text == "检索结果：平台内经营者"
+
+
+def test_an_export_counts_once_against_the_general_limit_not_by_its_cpu_time(client, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            "anon": "3/minute",
+            "user": "1000/minute",
+            "export": "100/minute",
+        },
+    }
+    settings.SEARCH_COST_UNIT_MS = 1  # a Word file takes far more than 1 ms of CPU
+    statuses = [client.get(LAW + "export.docx").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
