@@ -171,3 +171,14 @@ def run_wrk(
     figures = json.loads(line.removeprefix("WRKJSON "))
     figures["rps"] = round(figures["requests"] / figures["seconds"], 1)
     return figures
+
+
+def home_times(base: str, count: int) -> list[float]:
+    """Milliseconds of `count` GET / in a row."""
+    times = []
+    for _ in range(count):
+        started = time.perf_counter()
+        with urllib.request.urlopen(base + "/", timeout=60) as answer:
+            answer.read()
+        times.append((time.perf_counter() - started) * 1000)
+    return times

@@ -23,7 +23,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _http import start_gunicorn, stop_gunicorn  # noqa: E402
+from _http import home_times, start_gunicorn, stop_gunicorn  # noqa: E402
 from _setup import throwaway_django  # noqa: E402
 
 TITLES = ["中华人民共和国民法典", "中华人民共和国电子商务法"]
@@ -47,6 +47,9 @@ def main() -> None:
         Regulation.objects.filter(title=title, has_full_text=True, superseded=False).first()
         for title in TITLES
     ]
+    if None in regulations:
+        missing = [t for t, r in zip(TITLES, regulations, strict=True) if r is None]
+        raise SystemExit(f"not in this database: {'、'.join(missing)} (ingest the whole corpus)")
     process, base, _ = start_gunicorn(
         "/", VAR_DIR=str(workdir), API_EXPORT_THROTTLE="100000/minute"
     )
@@ -88,7 +91,7 @@ def _pages(pdf: bytes) -> int:
 
 
 def _home_beside(base: str, export_url: str) -> dict:
-    alone = _home_times(base, 100)
+    alone = home_times(base, 100)
     stop = threading.Event()
     exported = []
 
@@ -102,7 +105,7 @@ def _home_beside(base: str, export_url: str) -> dict:
     for thread in threads:
         thread.start()
     time.sleep(1)
-    beside = _home_times(base, 100)
+    beside = home_times(base, 100)
     stop.set()
     for thread in threads:
         thread.join()
@@ -115,16 +118,6 @@ def _home_beside(base: str, export_url: str) -> dict:
     }
     print("GET /", figures)
     return figures
-
-
-def _home_times(base: str, count: int) -> list[float]:
-    times = []
-    for _ in range(count):
-        started = time.perf_counter()
-        with urllib.request.urlopen(base + "/", timeout=60) as answer:
-            answer.read()
-        times.append((time.perf_counter() - started) * 1000)
-    return times
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _http import SERVE_WORKERS  # noqa: E402
+from _http import SERVE_WORKERS, home_times  # noqa: E402
 from _setup import throwaway_django  # noqa: E402
 
 FREQUENT = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也"
@@ -108,7 +108,7 @@ def http_interference(workdir: Path, workers: int) -> dict:
         base + "/search/?" + urlencode(CASES["100 frequent characters OR'ed, articles, 100 a page"])
     )
     try:
-        alone = _home_times(base, 100)
+        alone = home_times(base, 100)
         stop = threading.Event()
 
         def hammer():
@@ -120,7 +120,7 @@ def http_interference(workdir: Path, workers: int) -> dict:
         for thread in threads:
             thread.start()
         time.sleep(1)
-        loaded = _home_times(base, 100)
+        loaded = home_times(base, 100)
         stop.set()
         for thread in threads:
             thread.join()
@@ -143,16 +143,6 @@ def http_interference(workdir: Path, workers: int) -> dict:
         f" max {figures['home_beside_two_worst_max_ms']} ms"
     )
     return figures
-
-
-def _home_times(base: str, count: int) -> list[float]:
-    times = []
-    for _ in range(count):
-        started = time.perf_counter()
-        with urllib.request.urlopen(base + "/", timeout=60) as answer:
-            answer.read()
-        times.append((time.perf_counter() - started) * 1000)
-    return times
 
 
 if __name__ == "__main__":

@@ -1,5 +1,9 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
+
+from apps.core.export import FormatConverter
+
+register_converter(FormatConverter, "export_format")  # docx|pdf, in the apps' export URLs
 
 urlpatterns = [
     path("admin/", admin.site.urls),

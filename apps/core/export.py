@@ -16,6 +16,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -28,7 +29,26 @@ FORMATS = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "pdf": "application/pdf",
 }
-PRINT_TIMEOUT_SECONDS = 60
+# Below gunicorn's worker timeout (30 s): the print is stopped, and its folder removed, before
+# gunicorn would kill the worker and leave Chromium running.
+PRINT_TIMEOUT_SECONDS = 20
+
+
+class FormatConverter:
+    """`<export_format:fmt>` in a URL: docx or pdf, anything else a 404 before the view."""
+
+    regex = "docx|pdf"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+def chinese_date(day) -> str:
+    """2018年8月31日; empty for no day."""
+    return f"{day.year}年{day.month}月{day.day}日" if day else ""
 
 
 DEFAULT_FORMAT = "docx"
@@ -84,7 +104,7 @@ def export_response(document: ExportDocument, fmt: str) -> HttpResponse:
     name = f"{document.filename}.{fmt}"
     # RFC 6266: an ASCII fallback, and the Chinese name for every browser since 2012.
     response["Content-Disposition"] = (
-        f"attachment; filename=\"export.{fmt}\"; filename*=UTF-8''{quote(name)}"
+        f"attachment; filename=\"export.{fmt}\"; filename*=UTF-8''{quote(name, safe='')}"
     )
     return response
 
@@ -168,9 +188,11 @@ def pdf_bytes(document: ExportDocument) -> bytes:
         try:
             returncode = printer.wait(timeout=PRINT_TIMEOUT_SECONDS)
         except subprocess.TimeoutExpired:
-            os.killpg(printer.pid, signal.SIGKILL)
-            printer.wait()
             raise ExportUnavailable("PDF 生成超时，请稍后再试。") from None
+        finally:  # timed out or interrupted: Chromium and its helpers go too
+            with suppress(ProcessLookupError):
+                os.killpg(printer.pid, signal.SIGKILL)
+            printer.wait()
         content = pdf.read_bytes() if pdf.exists() else b""
         if returncode != 0 or not content.rstrip().endswith(b"%%EOF"):
             raise ExportUnavailable("PDF 生成失败，请稍后再试。")  # nothing half-written goes out

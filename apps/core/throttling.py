@@ -1,5 +1,6 @@
-"""Rate limits of the API and of the search page, read from the settings on each request; a
-search counts as one request for every SEARCH_COST_UNIT_MS of CPU time it took."""
+"""Rate limits of the API and of the HTML pages that cost as much (search, exports), read from
+the settings on each request; a search counts as one request for every SEARCH_COST_UNIT_MS of
+CPU time it took, an export against a limit of its own."""
 
 import fcntl
 import math
@@ -31,6 +32,7 @@ class _LiveRates:
         """Count `requests` more against the client's limit, as if made now."""
         if self.rate is None or (key := self.get_cache_key(request, None)) is None:
             return
+        requests = min(requests, self.num_requests)  # past the limit, more changes nothing
         with _host_lock():
             history = self.cache.get(key, [])
             self.cache.set(key, [self.timer()] * requests + history, self.duration)

@@ -5,14 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from urllib.parse import unquote
 
-from apps.core.export import ClauseBlock, ExportDocument, Heading, NotExportable
+from apps.core.export import ClauseBlock, ExportDocument, Heading, NotExportable, chinese_date
 
 from .models import Clause, Regulation
 from .selectors import regulation_clauses
-
-
-def _date(day) -> str:
-    return f"{day.year}年{day.month}月{day.day}日" if day else ""
 
 
 def _particulars(regulation: Regulation) -> list[tuple[str, str]]:
@@ -23,9 +19,9 @@ def _particulars(regulation: Regulation) -> list[tuple[str, str]]:
         ("文号", regulation.doc_number),
         ("制定机关", issuers),
         ("地区", region),
-        ("发布日期", _date(regulation.promulgated_on)),
-        ("施行日期", _date(regulation.in_force_from or regulation.effective_on)),
-        ("失效日期", _date(regulation.expires_on)),
+        ("发布日期", chinese_date(regulation.promulgated_on)),
+        ("施行日期", chinese_date(regulation.in_force_from or regulation.effective_on)),
+        ("失效日期", chinese_date(regulation.expires_on)),
         ("时效性", regulation.status),
         ("版本", regulation.version_label),
     ]

@@ -1,8 +1,10 @@
-"""Whole-page caching of the public clause and regulation pages, invalidated by any edit.
+"""Whole-page caching of the public pages, never served stale after an edit (the home page:
+at most a minute after one).
 
-Pages are keyed by the content version (a database counter, so every worker sees an edit at once),
-the path and the query parameters the pages read (PAGE_PARAMS). They are kept in each worker's
-memory, bounded by bytes (the "pages" cache). Only anonymous GETs answered 200 are cached.
+Pages are keyed by the path and the query parameters the pages read (PAGE_PARAMS), and stored
+with the content version they were rendered at (a database counter, so every worker sees an edit
+at once). They are kept in each worker's memory, bounded by bytes (the "pages" cache). Only
+anonymous GETs answered 200 are cached.
 """
 
 from __future__ import annotations

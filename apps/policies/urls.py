@@ -14,10 +14,12 @@ urlpatterns = [
     ),
     path("regulations/<str:slug>/clauses/<str:number>/", views.clause_detail, name="clause_detail"),
     path(
-        "regulations/<str:slug>/export.<str:fmt>", views.regulation_export, name="regulation_export"
+        "regulations/<str:slug>/export.<export_format:fmt>",
+        views.regulation_export,
+        name="regulation_export",
     ),
     path(
-        "regulations/<str:slug>/clauses/<str:number>/export.<str:fmt>",
+        "regulations/<str:slug>/clauses/<str:number>/export.<export_format:fmt>",
         views.clause_export,
         name="clause_export",
     ),

@@ -159,7 +159,5 @@ class SearchExportView(ExportView):
                 request,
                 lambda: search_export_document(search_kwargs=form.search_kwargs(), url=url),
             )
-        except SearchError as error:
-            raise ApiError(str(error)) from None
         except SearchUnavailable:
             raise ApiError("检索索引暂时不可用，请稍后再试。", status_code=503) from None

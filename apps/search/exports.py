@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from urllib.parse import unquote
 
-from apps.core.export import ClauseBlock, ExportDocument, Heading
+from apps.core.export import ClauseBlock, ExportDocument, Heading, chinese_date
 
 from .forms import MAX_PAGE_SIZE
 from .selectors import search_documents
@@ -22,9 +22,13 @@ def search_export_document(*, search_kwargs: dict, url: str) -> ExportDocument:
     shown = min(page.count, EXPORT_LIMIT)
     found = f"共 {page.count} 条条文" + (f"，导出前 {shown} 条" if page.count > shown else "")
     body: list[Heading | ClauseBlock] = []
+    last_title = None
     for hit in page.results:
         clause = hit.clause
-        body.append(Heading(clause.regulation.cited_title, 2))
+        title = clause.regulation.cited_title
+        if title != last_title:  # the regulation's title where it changes
+            body.append(Heading(title, 1))
+            last_title = title
         body.append(ClauseBlock(clause.label, tuple(clause.paragraphs)))
     today = date.today()
     return ExportDocument(
@@ -34,7 +38,7 @@ def search_export_document(*, search_kwargs: dict, url: str) -> ExportDocument:
         particulars=[
             ("检索式", query),
             ("结果", found),
-            ("导出日期", f"{today.year}年{today.month}月{today.day}日"),
+            ("导出日期", chinese_date(today)),
         ],
         body=body,
     )

@@ -5,5 +5,5 @@ from . import views
 app_name = "search"
 urlpatterns = [
     path("search/", views.search_page, name="search"),
-    path("search/export.<str:fmt>", views.search_export, name="search_export"),
+    path("search/export.<export_format:fmt>", views.search_export, name="search_export"),
 ]
