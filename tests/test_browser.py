@@ -458,3 +458,23 @@ def test_a_reader_downloads_a_regulation_and_a_clause_as_word_and_pdf(page, brow
     assert links.count() == 2 and all(links.nth(i).is_visible() for i in range(2))
     shot(small, "phone-clause-downloads")
     phone.close()
+
+
+def test_a_report_article_reads_with_headings_and_contents(page, browser, live_site):
+    page.goto("/publications/")
+    page.get_by_role("link", name="中国电子商务报告2018").first.click()
+    page.get_by_role("link", name="2018年中国电子商务发展总报告").first.click()
+    toc = page.locator("nav.article-toc")
+    assert toc.is_visible() and toc.locator("a").count() >= 10
+    toc.get_by_role("link", name="1.2 发展特点").click()
+    heading = page.get_by_role("heading", name="1.2 发展特点")
+    assert heading.is_visible() and page.url.endswith("#" + heading.get_attribute("id"))
+    shot(page, "report-article-headings")
+    phone = browser.new_context(
+        base_url=live_site, viewport={"width": 375, "height": 812}, is_mobile=True
+    )
+    small = phone.new_page()
+    small.goto(page.url)
+    assert small.get_by_role("heading", name="1.2 发展特点").is_visible()
+    shot(small, "phone-report-article-headings")
+    phone.close()

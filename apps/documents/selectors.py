@@ -11,7 +11,11 @@ from itertools import groupby
 
 from django.db.models import Count, Prefetch, QuerySet
 
+from lawtext.publication import numbered_heading
+
 from .models import Article, Publication
+
+TOC_MIN_HEADINGS = 3  # an article with fewer numbered headings needs no table of contents
 
 
 def publication_list() -> QuerySet[Publication]:
@@ -56,3 +60,19 @@ def article_list(*, publication: int | None = None, column: str = "") -> QuerySe
 
 def article_get(*, pk: int) -> Article:
     return Article.objects.select_related("publication").prefetch_related("regulations").get(pk=pk)
+
+
+def article_blocks(*, article: Article) -> list[dict]:
+    """The article's paragraphs, its numbered headings ('5.2 主要挑战') as headings at their
+    level with an anchor each: {"text", "level" (0: a paragraph), "anchor"}."""
+    blocks = []
+    for number, text in enumerate(article.paragraphs, start=1):
+        level = numbered_heading(text) or 0
+        blocks.append({"text": text, "level": level, "anchor": f"h{number}" if level else ""})
+    return blocks
+
+
+def article_toc(blocks: list[dict]) -> list[dict]:
+    """The headings of a long article (TOC_MIN_HEADINGS or more), for its table of contents."""
+    headings = [block for block in blocks if block["level"]]
+    return headings if len(headings) >= TOC_MIN_HEADINGS else []

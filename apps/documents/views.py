@@ -3,7 +3,9 @@ from django.shortcuts import render
 
 from .models import Article, Publication
 from .selectors import (
+    article_blocks,
     article_get,
+    article_toc,
     publication_catalogue,
     publication_columns,
     publication_get,
@@ -36,4 +38,9 @@ def article_detail_view(request, pk):
         article = article_get(pk=pk)
     except Article.DoesNotExist:
         raise Http404("没有这篇文章。") from None
-    return render(request, "documents/article_detail.html", {"article": article})
+    blocks = article_blocks(article=article)
+    return render(
+        request,
+        "documents/article_detail.html",
+        {"article": article, "blocks": blocks, "toc": article_toc(blocks)},
+    )

@@ -18,11 +18,11 @@ from ..records import CatalogueEntry, ParsedPublication
 from .assembly import assemble, repair_text
 from .catalogue import parse_catalogue
 from .front import front_matter, is_page_noise, is_toc_title, parse_toc, split_front
-from .lines import clean, comparison_key
+from .lines import clean, comparison_key, numbered_heading
 from .newsletter import Draft, finish_articles, segment, wrap
 from .report import is_report, report_drafts
 
-__all__ = ["parse_catalogue", "parse_publication", "repair_text"]
+__all__ = ["numbered_heading", "parse_catalogue", "parse_publication", "repair_text"]
 
 
 def _preface(front: list[str]) -> Draft | None:

@@ -143,3 +143,18 @@ def first_date(text: str, *, month_ok: bool = False) -> date | None:
     """The first valid YYYY年M月D日 date (or YYYY年M月, as day 1, when month_ok)."""
     dates = find_dates(tighten(normalize_chars(text)), month_ok=month_ok)
     return dates[0] if dates else None
+
+
+_NUMBERED_HEADING = re.compile(
+    rf"^(\d{{1,2}}(?:\.\d{{1,2}}){{1,3}})\s*([{CJK}《“][^。；！？;!?]{{1,30}})$"
+)
+_UNIT_START = re.compile(r"^[亿万千百元个倍年月日%]")
+
+
+def numbered_heading(text: str) -> int | None:
+    """The level of a report's numbered heading ('5.2 主要挑战' → 2, '5.2.1 …' → 3), or None
+    for any other paragraph ('2.5 亿元' is an amount, '38.98 万亿元，同比…' a sentence)."""
+    match = _NUMBERED_HEADING.match(text)
+    if match is None or _UNIT_START.match(match[2]):
+        return None
+    return match[1].count(".") + 1

@@ -122,6 +122,26 @@ def test_repair_keeps_once_a_fragment_a_page_break_printed_twice():
     assert repair_text(lines) == ["对于这个问题，我们要好好研究研究，再作决定。"]
 
 
+@pytest.mark.parametrize(
+    ("line", "level"),
+    [  # seeds/004 (中国电子商务报告2018)
+        ("1.1 发展规模", 2),
+        ("1.1.5 全国海关通过系统验放的跨境电商进出口商品总额达1347亿元", 3),
+        ("4.2.2市场需求精耕细分，助力消费结构升级", 3),
+        ("6.1 《电子商务法》颁布施行", 2),
+        ("8.6.4 计划单列市介绍：大连市", 3),
+        ("2.5 亿元", None),  # an amount
+        ("38.98 万亿元，同比增长8.5%。", None),  # a sentence
+        ("5.2 我们认为，这一趋势将延续。", None),
+        ("第一章 总则", None),
+    ],
+)
+def test_a_reports_numbered_headings_are_told_from_amounts_and_sentences(line, level):
+    from lawtext.publication import numbered_heading
+
+    assert numbered_heading(line) == level
+
+
 def test_repair_makes_digits_and_letters_half_width():
     assert repair_text(["２０１４年ＡＢＣ公司在ｗｅｂ上发布。"]) == ["2014年ABC公司在web上发布。"]
 

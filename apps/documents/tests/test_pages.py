@@ -32,3 +32,17 @@ def test_a_publication_page_says_what_it_does_not_know(client):
     known = Publication.objects.exclude(publisher="").exclude(issue_label="").first()
     html = client.get(known.get_absolute_url()).content.decode()
     assert f"{known.issue_label} · {known.publisher} · " in html
+
+
+def test_a_report_article_shows_its_numbered_headings_as_headings_with_a_contents(client):
+    from apps.documents.models import Article
+
+    article = Article.objects.get(title="2018年中国电子商务发展总报告")
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert '<nav class="toc article-toc"' in html
+    assert re.search(r'<h2 id="(h\d+)" class="article-heading">1\.1 发展规模</h2>', html)
+    anchor = re.search(r'<h3 id="(h\d+)" class="article-heading">1\.1\.1 ', html)[1]
+    assert f'href="#{anchor}"' in html  # the contents links to it
+    assert "<p>1.1 发展规模</p>" not in html
+    short = Article.objects.exclude(body__regex=r"(^|\n)\d+\.\d").first()
+    assert "article-toc" not in client.get(short.get_absolute_url()).content.decode()
