@@ -36,10 +36,17 @@ def publication_columns(*, publication: Publication) -> list[tuple[str, list[Art
     articles = publication.articles.prefetch_related(
         Prefetch("regulations", queryset=regulations)
     ).order_by("order")
-    return [
-        (column or "其他", list(items))
-        for column, items in groupby(articles, key=lambda a: a.column)
-    ]
+    return [(column, list(items)) for column, items in groupby(articles, key=_column_of)]
+
+
+def _column_of(article: Article) -> str:
+    """The column an article is listed under: its 栏目, else what it is (a report's 前言 comes
+    first and its 附录 last: one '其他' for both would show twice)."""
+    if article.column:
+        return article.column
+    if article.title == "前言":
+        return "前言"
+    return "附录" if article.title.startswith("附录") else "其他"
 
 
 def publication_catalogue(*, publication: Publication) -> QuerySet:

@@ -46,3 +46,14 @@ def test_a_report_article_shows_its_numbered_headings_as_headings_with_a_content
     assert "<p>1.1 发展规模</p>" not in html
     short = Article.objects.exclude(body__regex=r"(^|\n)\d+\.\d").first()
     assert "article-toc" not in client.get(short.get_absolute_url()).content.decode()
+
+
+def test_a_publications_contents_name_each_column_once():
+    from apps.documents.selectors import publication_columns
+
+    for publication in Publication.objects.all():
+        names = [name for name, _ in publication_columns(publication=publication)]
+        assert len(names) == len(set(names)), (publication.title, names)
+    report = Publication.objects.get(title="中国电子商务报告2018")
+    names = [name for name, _ in publication_columns(publication=report)]
+    assert names[0] == "前言" and names[-1] == "附录"
