@@ -11,7 +11,7 @@ from .lines import (
     clean,
     close_cjk_gaps,
     heading_like,
-    is_note,
+    page_furniture,
     standalone,
     unfinished,
 )
@@ -87,8 +87,8 @@ def assemble(
             continue
         bold_line = raw.startswith("**") and raw.endswith("**") and raw.count("**") == 2
         explicit = raw.startswith("#") or bold_line
-        if pending is not None and is_note(text):
-            deferred.append(Block(text, gap=line_gap))  # a page's notes: after the paragraph
+        if pending is not None and page_furniture(text):
+            deferred.append(Block(text, gap=line_gap))  # notes, captions: after the paragraph
             continue
         if pending is not None:
             strong = explicit or raw.startswith(("**", "- ")) or standalone(text)

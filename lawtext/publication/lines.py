@@ -83,6 +83,15 @@ def is_note(text: str) -> bool:
 
 
 _CAPTION = re.compile(r"^[图表]\s*[A-Z]?\d*[-—.．]?\s?\d+\s")  # 图1-1 …, 表 B-1 …
+_SOURCE_LINE = re.compile(r"^(?:数据来源|资料来源)\s*[:：]")
+
+
+def page_furniture(text: str) -> bool:
+    """What a page prints beside the running text: foot-of-page notes, figure and table
+    captions and their 数据来源 lines. A sentence a page break cut goes on after them."""
+    return is_note(text) or bool(_CAPTION.match(text) or _SOURCE_LINE.match(text))
+
+
 _NOTE_MARK = re.compile(r"\^?[①-⑳]+$")
 COLUMN = re.compile(r"^(?:【([^【】]{1,12})】|◎\s*(\S.{0,10}))$")
 REGION = re.compile(r"^\[([^\[\]]{1,12})\]$")

@@ -142,6 +142,32 @@ def test_a_reports_numbered_headings_are_told_from_amounts_and_sentences(line, l
     assert numbered_heading(line) == level
 
 
+def test_repair_continues_a_sentence_cut_by_a_pages_notes_and_a_figure_caption():
+    # seeds/004 (中国电子商务报告2018), lines 387–402, shortened.
+    lines = [
+        "2018年8月31日，第十三届全国人民代表大会常务委员会第五次会议通过了电子商务法，"
+        "2019年1月1日正式",
+        "",
+        "^① 中国人民银行网站. 2018年第四季度支付系统运行总体情况 [EB/OL] (2019-03-18)",
+        "<http://www.pbc.gov.cn/goutongjiaoliu/113456/113469/3787878/index.html>",
+        "",
+        "图 1-12 2011—2018 年全国快递服务企业业务量",
+        "",
+        "数据来源：国家邮政局",
+        "",
+        "实施。作为中国首部电子商务领域综合性法律，标志着中国电子商务发展进入有法可依的新阶段。",
+    ]
+    repaired = repair_text(lines)
+    assert repaired[0].endswith(
+        "2019年1月1日正式实施。作为中国首部电子商务领域综合性法律，"
+        "标志着中国电子商务发展进入有法可依的新阶段。"
+    )
+    assert repaired[1].startswith("^① 中国人民银行网站") or repaired[1].startswith(
+        "① 中国人民银行网站"
+    )
+    assert repaired[-2].startswith("图1-12") and repaired[-1] == "数据来源：国家邮政局"
+
+
 def test_repair_makes_digits_and_letters_half_width():
     assert repair_text(["２０１４年ＡＢＣ公司在ｗｅｂ上发布。"]) == ["2014年ABC公司在web上发布。"]
 
