@@ -6,6 +6,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -182,3 +183,27 @@ def home_times(base: str, count: int) -> list[float]:
             answer.read()
         times.append((time.perf_counter() - started) * 1000)
     return times
+
+
+def home_times_beside(base: str, url: str, *, clients: int = 2, timeout: float = 60):
+    """GET / timed 100 times alone, then 100 times while `clients` threads ask `url` over and
+    over: (milliseconds alone, milliseconds beside, requests of `url` answered meanwhile)."""
+    alone = home_times(base, 100)
+    stop = threading.Event()
+    answered = []
+
+    def again_and_again():
+        while not stop.is_set():
+            with urllib.request.urlopen(url, timeout=timeout) as answer:
+                answer.read()
+            answered.append(1)
+
+    threads = [threading.Thread(target=again_and_again) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    time.sleep(1)
+    beside = home_times(base, 100)
+    stop.set()
+    for thread in threads:
+        thread.join()
+    return alone, beside, len(answered)

@@ -16,14 +16,13 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _http import home_times, start_gunicorn, stop_gunicorn  # noqa: E402
+from _http import home_times_beside, start_gunicorn, stop_gunicorn  # noqa: E402
 from _setup import throwaway_django  # noqa: E402
 
 TITLES = ["中华人民共和国民法典", "中华人民共和国电子商务法"]
@@ -91,30 +90,13 @@ def _pages(pdf: bytes) -> int:
 
 
 def _home_beside(base: str, export_url: str) -> dict:
-    alone = home_times(base, 100)
-    stop = threading.Event()
-    exported = []
-
-    def export_again_and_again():
-        while not stop.is_set():
-            with urllib.request.urlopen(export_url, timeout=120) as answer:
-                answer.read()
-            exported.append(1)
-
-    threads = [threading.Thread(target=export_again_and_again) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    time.sleep(1)
-    beside = home_times(base, 100)
-    stop.set()
-    for thread in threads:
-        thread.join()
+    alone, beside, exported = home_times_beside(base, export_url, timeout=120)
     figures = {
         "alone_p50_ms": round(statistics.median(alone), 1),
         "alone_p95_ms": round(statistics.quantiles(alone, n=20)[-1], 1),
         "beside_two_pdf_exports_p50_ms": round(statistics.median(beside), 1),
         "beside_two_pdf_exports_p95_ms": round(statistics.quantiles(beside, n=20)[-1], 1),
-        "exports_done_meanwhile": len(exported),
+        "exports_done_meanwhile": exported,
     }
     print("GET /", figures)
     return figures

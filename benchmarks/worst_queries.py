@@ -14,14 +14,12 @@ import argparse
 import json
 import statistics
 import sys
-import threading
 import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _http import SERVE_WORKERS, home_times  # noqa: E402
+from _http import SERVE_WORKERS, home_times_beside  # noqa: E402
 from _setup import throwaway_django  # noqa: E402
 
 FREQUENT = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也"
@@ -108,22 +106,7 @@ def http_interference(workdir: Path, workers: int) -> dict:
         base + "/search/?" + urlencode(CASES["100 frequent characters OR'ed, articles, 100 a page"])
     )
     try:
-        alone = home_times(base, 100)
-        stop = threading.Event()
-
-        def hammer():
-            while not stop.is_set():
-                with urllib.request.urlopen(worst, timeout=60) as answer:
-                    answer.read()
-
-        threads = [threading.Thread(target=hammer) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        time.sleep(1)
-        loaded = home_times(base, 100)
-        stop.set()
-        for thread in threads:
-            thread.join()
+        alone, loaded, _ = home_times_beside(base, worst)
     finally:
         stop_gunicorn(process)
     figures = {
