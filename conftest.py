@@ -44,6 +44,16 @@ def empty_cache():
     caches["pages"].clear()
 
 
+@pytest.fixture
+def throttle_rates(settings):
+    """Set the rate limits for one test: throttle_rates(anon="3/minute", user="100/minute")."""
+
+    def set_rates(**rates: str) -> None:
+        settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
+
+    return set_rates
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker, search_index_dir):
     """The test corpus (the 16 laws and 5 publications), ingested once for the whole session

@@ -37,29 +37,26 @@ def test_client_address_reads_x_forwarded_for_only_behind_trusted_proxies(
     assert client_address(meta, proxies) == expected
 
 
-def _throttled_statuses(api, settings, forwarded_for: list[str]) -> list[int]:
+def _throttled_statuses(api, throttle_rates, forwarded_for: list[str]) -> list[int]:
     cache.clear()
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {"anon": "3/minute", "user": "100/minute"},
-    }
+    throttle_rates(anon="3/minute", user="100/minute")
     return [
         api.get("/api/v1/issuers/", HTTP_X_FORWARDED_FOR=value).status_code
         for value in forwarded_for
     ]
 
 
-def test_a_forged_header_does_not_escape_the_api_throttle(api, settings):
+def test_a_forged_header_does_not_escape_the_api_throttle(api, settings, throttle_rates):
     settings.NUM_PROXIES = 0
     forged = [f"198.51.100.{n}" for n in range(1, 6)]
-    assert _throttled_statuses(api, settings, forged) == [200, 200, 200, 429, 429]
+    assert _throttled_statuses(api, throttle_rates, forged) == [200, 200, 200, 429, 429]
     cache.clear()
 
 
-def test_behind_a_proxy_each_client_has_its_own_limit(api, settings):
+def test_behind_a_proxy_each_client_has_its_own_limit(api, settings, throttle_rates):
     settings.NUM_PROXIES = 1
     clients = ["198.51.100.1"] * 3 + ["198.51.100.2"] * 3 + ["198.51.100.1"]
-    assert _throttled_statuses(api, settings, clients) == [200] * 6 + [429]
+    assert _throttled_statuses(api, throttle_rates, clients) == [200] * 6 + [429]
     cache.clear()
 
 
@@ -227,7 +224,7 @@ def test_the_anonymous_limit_holds_across_two_workers(tmp_path):
     assert statuses.count(200) == 9 and statuses.count(429) == 7
 
 
-def test_workers_counting_one_client_at_once_never_let_it_past_its_limit(settings):
+def test_workers_counting_one_client_at_once_never_let_it_past_its_limit(throttle_rates):
     """DRF reads a client's history and writes it back; without the host lock, threads (as
     workers) counting at once lose each other's requests and let the client past its limit."""
     from concurrent.futures import ThreadPoolExecutor
@@ -235,10 +232,7 @@ def test_workers_counting_one_client_at_once_never_let_it_past_its_limit(setting
     from apps.core.throttling import AnonThrottle
 
     cache.clear()
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {"anon": "50/minute", "user": "1000/minute"},
-    }
+    throttle_rates(anon="50/minute", user="1000/minute")
     request = RequestFactory().get("/api/v1/issuers/", REMOTE_ADDR="198.51.100.9")
     request.user = SimpleNamespace(is_authenticated=False)
 
@@ -254,7 +248,7 @@ def test_workers_counting_one_client_at_once_never_let_it_past_its_limit(setting
     ("path", "module"), [("/api/v1/search/", "apps.search.api"), ("/search/", "apps.search.views")]
 )
 def test_a_search_counts_against_the_limit_by_the_time_it_took(
-    client, settings, monkeypatch, path, module
+    client, settings, throttle_rates, monkeypatch, path, module
 ):
     """Every 25 ms of CPU a search takes count as one request: a client's limit bounds the time it
     can take, not only its number of requests."""
@@ -271,10 +265,7 @@ def test_a_search_counts_against_the_limit_by_the_time_it_took(
         return search(**kwargs)
 
     monkeypatch.setattr(view_module, "search_documents", slow_search)
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {"anon": "8/minute", "user": "1000/minute"},
-    }
+    throttle_rates(anon="8/minute", user="1000/minute")
 
     def statuses() -> list[int]:
         cache.clear()
@@ -336,12 +327,9 @@ def test_the_highlighter_reads_a_bounded_number_of_occurrences():
 # 2 — the HTML search page is throttled as the API is.
 
 
-def test_the_search_page_is_throttled_like_the_api(client, settings):
+def test_the_search_page_is_throttled_like_the_api(client, throttle_rates):
     cache.clear()
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {"anon": "3/minute", "user": "100/minute"},
-    }
+    throttle_rates(anon="3/minute", user="100/minute")
     statuses = [client.get("/search/", {"q": f"平台{n}"}).status_code for n in range(4)]
     assert statuses == [200, 200, 200, 429]
     refused = client.get("/search/", {"q": "平台"})

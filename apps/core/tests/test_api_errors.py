@@ -11,12 +11,9 @@ pytestmark = pytest.mark.django_db
 LAW = "/api/v1/regulations/" + quote("电子商务法-2018-08-31") + "/"
 
 
-def test_anonymous_reads_are_throttled(api, settings):
+def test_anonymous_reads_are_throttled(api, throttle_rates):
     cache.clear()
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {"anon": "3/minute", "user": "100/minute"},
-    }
+    throttle_rates(anon="3/minute", user="100/minute")
     statuses = [api.get("/api/v1/issuers/").status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
     assert "秒后重试" in api_error(api.get("/api/v1/issuers/"), 429)["message"]

@@ -209,15 +209,8 @@ def test_the_search_export_api_answers_word_or_pdf_and_errors_in_its_shape(clien
     assert client.get("/api/v1/search/export/", {"q": "平台", "format": "odt"}).status_code == 400
 
 
-def test_past_the_export_limit_a_reader_gets_a_page_saying_so_not_a_file(client, settings):
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {
-            "anon": "1000/minute",
-            "user": "1000/minute",
-            "export": "1/minute",
-        },
-    }
+def test_past_the_export_limit_a_reader_gets_a_page_saying_so_not_a_file(client, throttle_rates):
+    throttle_rates(anon="1000/minute", user="1000/minute", export="1/minute")
     assert client.get(LAW + "export.docx").status_code == 200
     refused = client.get(LAW + "export.docx")
     assert refused.status_code == 429 and "Content-Disposition" not in refused
@@ -236,15 +229,10 @@ def test_a_search_typed_with_control_characters_exports_without_them(client):
     assert word.paragraphs[0].text == "检索结果：平台内经营者"
 
 
-def test_an_export_counts_once_against_the_general_limit_not_by_its_cpu_time(client, settings):
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {
-            "anon": "3/minute",
-            "user": "1000/minute",
-            "export": "100/minute",
-        },
-    }
+def test_an_export_counts_once_against_the_general_limit_not_by_its_cpu_time(
+    client, settings, throttle_rates
+):
+    throttle_rates(anon="3/minute", user="1000/minute", export="100/minute")
     settings.SEARCH_COST_UNIT_MS = 1  # a Word file takes far more than 1 ms of CPU
     statuses = [client.get(LAW + "export.docx").status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
