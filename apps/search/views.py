@@ -33,13 +33,21 @@ def _advanced_context(request) -> dict:
     }
 
 
-@throttled_page
-def search_page(request):
+def _search_form(request):
+    """The search form of the request and the page's context; a 400 page if it is invalid."""
     form = SearchForm(request.GET)
     context = {"form": form, "query": form.data.get("q", ""), **_advanced_context(request)}
     if not form.is_valid():
         context["errors"] = form_errors(form)
-        return render(request, "search/search.html", context, status=400)
+        return form, context, render(request, "search/search.html", context, status=400)
+    return form, context, None
+
+
+@throttled_page
+def search_page(request):
+    form, context, invalid = _search_form(request)
+    if invalid:
+        return invalid
     data = form.cleaned_data
     if data["regulation"] and data["q"]:
         # Searching a bare clause number (38, 第38条, 三十八) inside a regulation opens it.
@@ -61,11 +69,9 @@ def search_page(request):
 @throttled_page(also=(ExportThrottle,), charged=False)
 def search_export(request, fmt):
     """The clauses of the search (its first 100) as Word or PDF."""
-    form = SearchForm(request.GET)
-    context = {"form": form, "query": form.data.get("q", ""), **_advanced_context(request)}
-    if not form.is_valid():
-        context["errors"] = form_errors(form)
-        return render(request, "search/search.html", context, status=400)
+    form, context, invalid = _search_form(request)
+    if invalid:
+        return invalid
     url = request.build_absolute_uri(request.get_full_path())
     try:
         document = search_export_document(search_kwargs=form.search_kwargs(), url=url)
