@@ -57,7 +57,7 @@ DEFAULT_FORMAT = "docx"
 def requested_format(format_param: str | None, accept: str) -> str | None:
     """docx or pdf: the `format` parameter, else the first of them the Accept header names,
     else DEFAULT_FORMAT; None for a `format` that is neither (the caller answers 400)."""
-    if format_param:
+    if format_param is not None:  # given, even empty: it must name a format
         return format_param if format_param in FORMATS else None
     for kind in (part.split(";")[0].strip() for part in accept.split(",")):
         for fmt, media_type in FORMATS.items():

@@ -106,6 +106,7 @@ def test_the_api_answers_the_format_asked_by_parameter_or_accept_header(client):
     ("path", "params", "status", "words"),
     [
         (API + "export/", {"format": "xls"}, 400, "format"),
+        (API + "export/", {"format": ""}, 400, "format"),
         ("/api/v1/regulations/没有这部法/export/", {"format": "pdf"}, 404, "没有标识"),
         (API + "clauses/999/export/", {"format": "pdf"}, 404, ""),
     ],
