@@ -44,6 +44,14 @@ def empty_cache():
     caches["pages"].clear()
 
 
+@pytest.fixture(autouse=True)
+def search_counts_as_one_request(settings):
+    """A search counts as one request against the limits, however long it takes: charged by
+    CPU time (SEARCH_COST_UNIT_MS), a test of many searches would pass on a fast machine and hit
+    the limit on a slow one. The tests of the charge set the unit themselves."""
+    settings.SEARCH_COST_UNIT_MS = 60_000
+
+
 @pytest.fixture
 def throttle_rates(settings):
     """Set the rate limits for one test: throttle_rates(anon="3/minute", user="100/minute")."""
