@@ -478,3 +478,71 @@ def test_a_report_article_reads_with_headings_and_contents(page, browser, live_s
     assert small.get_by_role("heading", name="1.2 发展特点").is_visible()
     shot(small, "phone-report-article-headings")
     phone.close()
+
+
+def test_a_report_articles_footnotes_are_linked_both_ways_and_captions_stand_apart(page):
+    page.goto("/publications/")
+    page.get_by_role("link", name="中国电子商务报告2018").first.click()
+    page.get_by_role("link", name="电子商务服务业发展报告").first.click()
+    body = page.locator(".article-body")
+    assert "①" not in body.inner_text() and "http" not in body.inner_text()
+    marker = page.locator("sup.note-ref a").first
+    assert marker.inner_text() == "[1]"
+    marker.click()
+    note = page.locator(".footnotes li").first
+    assert page.url.endswith("#note-1") and note.is_visible()
+    assert note.inner_text().startswith("交易服务是指以促进网上交易为目的")
+    assert page.locator(".footnotes li").count() == page.locator("sup.note-ref").count()
+    note.get_by_role("link", name="回到正文第 1 处").click()
+    assert page.url.endswith("#ref-1") and page.locator("#ref-1").is_visible()
+    caption = page.locator("p.caption", has_text="图2-1")
+    assert caption.is_visible() and caption.evaluate("e => getComputedStyle(e).textAlign") == (
+        "center"
+    )
+    page.locator("#ref-3").scroll_into_view_if_needed()
+    shot(page, "report-article-footnotes-and-captions")
+    page.locator(".footnotes").scroll_into_view_if_needed()
+    shot(page, "report-article-footnotes")
+    # A sentence a page's caption cut (/articles/83/) reads whole, the caption after it.
+    page.goto(page.url.split("/articles/")[0] + "/publications/")
+    page.get_by_role("link", name="中国电子商务报告2018").first.click()
+    page.get_by_role("link", name="电子商务诚信建设发展报告").first.click()
+    assert page.get_by_text("为了继续享受税收优惠").is_visible()
+    assert page.locator("p.caption", has_text="图5-2").is_visible()
+
+
+@pytest.mark.parametrize(("width", "name"), [(1280, "desktop"), (375, "phone")])
+def test_the_appendix_tables_are_tables_that_scroll_inside_themselves(
+    browser, live_site, width, name
+):
+    context = browser.new_context(
+        base_url=live_site, viewport={"width": width, "height": 812}, is_mobile=width < 600
+    )
+    page = context.new_page()
+    page.goto("/publications/")
+    page.get_by_role("link", name="中国电子商务报告2018").first.click()
+    catalogue = page.locator("table.catalogue-table")
+    assert catalogue.locator("tbody tr").count() >= 80
+    catalogue.scroll_into_view_if_needed()
+    shot(page, f"{name}-appendix-a-catalogue")
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    wrap = page.locator(".table-wrap", has=catalogue)
+    assert wrap.evaluate("e => e.scrollWidth > e.clientWidth") is (width < 600)
+    page.get_by_role("link", name="附录 B 全球电子商务发展状况").click()
+    tables = page.locator("table.data-table")
+    assert tables.count() == 5
+    korea = page.locator("figure.table-figure", has_text="表 B-5")
+    assert korea.locator("figcaption").inner_text().startswith("表 B-5 2018年韩国网络零售交易状况")
+    assert korea.locator("th[colspan='2']", has_text="2017年").count() == 1
+    assert korea.locator("tbody tr").first.inner_text().split("\t")[:2] == [
+        "全部网络零售交易额 (A)",
+        "913.000",
+    ]
+    korea.scroll_into_view_if_needed()
+    shot(page, f"{name}-appendix-b-table")
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the page scrolls sideways by {overflow}px"
+    wide = page.locator(".table-figure .table-wrap").nth(2)  # 表 B-3, eight columns
+    scrolls = wide.evaluate("e => e.scrollWidth > e.clientWidth")
+    assert scrolls is (width < 600), "on a phone the wide table scrolls inside itself"
+    context.close()

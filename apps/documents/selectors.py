@@ -11,7 +11,8 @@ from itertools import groupby
 
 from django.db.models import Count, Prefetch, QuerySet
 
-from lawtext.publication import numbered_heading
+from lawtext.publication.layout import Element, Layout
+from lawtext.publication.layout import article_layout as layout_paragraphs
 
 from .models import Article, Publication
 
@@ -69,17 +70,14 @@ def article_get(*, pk: int) -> Article:
     return Article.objects.select_related("publication").prefetch_related("regulations").get(pk=pk)
 
 
-def article_blocks(*, article: Article) -> list[dict]:
-    """The article's paragraphs, its numbered headings ('5.2 主要挑战') as headings at their
-    level with an anchor each: {"text", "level" (0: a paragraph), "anchor"}."""
-    blocks = []
-    for number, text in enumerate(article.paragraphs, start=1):
-        level = numbered_heading(text) or 0
-        blocks.append({"text": text, "level": level, "anchor": f"h{number}" if level else ""})
-    return blocks
+def article_layout(*, article: Article) -> Layout:
+    """The article laid out for reading (`lawtext.publication.layout`): headings at their level,
+    captions, tables, and its notes as footnotes linked from their markers."""
+    return layout_paragraphs(article.paragraphs)
 
 
-def article_toc(blocks: list[dict]) -> list[dict]:
-    """The headings of a long article (TOC_MIN_HEADINGS or more), for its table of contents."""
-    headings = [block for block in blocks if block["level"]]
+def article_toc(layout: Layout) -> list[tuple[int, Element]]:
+    """(position in the layout, heading) of a long article's headings (TOC_MIN_HEADINGS or
+    more), for its table of contents; a heading's anchor is its position."""
+    headings = [(index, e) for index, e in enumerate(layout.elements) if e.kind == "heading"]
     return headings if len(headings) >= TOC_MIN_HEADINGS else []

@@ -3,8 +3,8 @@ from django.shortcuts import render
 
 from .models import Article, Publication
 from .selectors import (
-    article_blocks,
     article_get,
+    article_layout,
     article_toc,
     publication_catalogue,
     publication_columns,
@@ -38,9 +38,9 @@ def article_detail_view(request, pk):
         article = article_get(pk=pk)
     except Article.DoesNotExist:
         raise Http404("没有这篇文章。") from None
-    blocks = article_blocks(article=article)
+    layout = article_layout(article=article)
     return render(
         request,
         "documents/article_detail.html",
-        {"article": article, "blocks": blocks, "toc": article_toc(blocks)},
+        {"article": article, "layout": layout, "toc": article_toc(layout)},
     )

@@ -82,14 +82,26 @@ def is_note(text: str) -> bool:
     return bool(_FOOTNOTE.match(text)) or ("http" in text and len(_CJK_CHAR.findall(text)) < 10)
 
 
-_CAPTION = re.compile(r"^[图表]\s*[A-Z]?\d*[-—.．]?\s?\d+\s")  # 图1-1 …, 表 B-1 …
+# 图1-1 …, 表 B-1 …, 图5-1消费者… (the extraction's tightening took the space): a number with a
+# dash or a letter, not a sentence about the figure ('图1-1显示，…').
+_CAPTION = re.compile(
+    rf"^[图表]\s?(?:[A-Z]\s?[-—–.．]?\s?\d+|\d+\s?[-—–.．]\s?\d+)(?=\s|[{CJK}《“(（\d])"
+    r"(?!\s?(?:所示|显示|表明|可见))[^。；！？]{0,60}$"
+)
+
+
+def caption(text: str) -> bool:
+    """A figure's or a table's caption line: '图 1-12 2011—2018年全国快递服务企业业务量'."""
+    return bool(_CAPTION.match(text))
+
+
 _SOURCE_LINE = re.compile(r"^(?:数据来源|资料来源)\s*[:：]")
 
 
 def page_furniture(text: str) -> bool:
     """What a page prints beside the running text: foot-of-page notes, figure and table
     captions and their 数据来源 lines. A sentence a page break cut goes on after them."""
-    return is_note(text) or bool(_CAPTION.match(text) or _SOURCE_LINE.match(text))
+    return is_note(text) or bool(caption(text) or _SOURCE_LINE.match(text))
 
 
 _NOTE_MARK = re.compile(r"\^?[①-⑳]+$")
@@ -122,7 +134,7 @@ def standalone(text: str) -> bool:
         "\t" in text
         or _LABEL_LINE.match(text)
         or is_note(text)
-        or _CAPTION.match(text)
+        or caption(text)
         or COLUMN.match(text)
         or REGION.match(text)
     )
@@ -155,13 +167,15 @@ def first_date(text: str, *, month_ok: bool = False) -> date | None:
 
 
 _NUMBERED_HEADING = re.compile(
-    rf"^(\d{{1,2}}(?:\.\d{{1,2}}){{1,3}})\s*([{CJK}《“][^。；！？;!?]{{1,30}})$"
+    r"^(\d{1,2}(?:\.\d{1,2}){1,3}|[A-Z]\.\s?\d{1,2}(?:\.\s?\d{1,2}){0,2})"
+    rf"\s*([{CJK}《“][^。；！？;!?]{{1,30}})$"
 )
 _UNIT_START = re.compile(r"^[亿万千百元个倍年月日%]")
 
 
 def numbered_heading(text: str) -> int | None:
-    """The level of a report's numbered heading ('5.2 主要挑战' → 2, '5.2.1 …' → 3), or None
+    """The level of a report's numbered heading ('5.2 主要挑战' → 2, '5.2.1 …' → 3; in an
+    appendix 'B. 1 全球电子商务概述' → 2, 'B. 1. 1 …' → 3), or None
     for any other paragraph ('2.5 亿元' is an amount, '38.98 万亿元，同比…' a sentence)."""
     match = _NUMBERED_HEADING.match(text)
     if match is None or _UNIT_START.match(match[2]):

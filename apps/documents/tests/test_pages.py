@@ -57,3 +57,23 @@ def test_a_publications_contents_name_each_column_once():
     report = Publication.objects.get(title="中国电子商务报告2018")
     names = [name for name, _ in publication_columns(publication=report)]
     assert names[0] == "前言" and names[-1] == "附录"
+
+
+def test_a_report_articles_notes_tables_and_captions_are_marked_up_as_such(client):
+    from apps.documents.models import Article
+
+    html = client.get(Article.objects.get(title="电子商务服务业发展报告").get_absolute_url())
+    html = html.content.decode()
+    refs = re.findall(r'<sup class="note-ref" id="ref-(\d+)"><a href="#note-(\d+)"', html)
+    notes = re.findall(r'<li id="note-(\d+)">', html)
+    assert refs and all(ref == note for ref, note in refs)
+    assert sorted(int(note) for note in notes) == list(range(1, len(notes) + 1))
+    assert len(refs) == len(notes)
+    # A note's address is a link, and not a line of the text.
+    assert '<a href="http://www.stats.gov.cn/tjsj/zxfb/201902/t20190228_1651265.html"' in html
+    assert "<p>http" not in html and "<p>①" not in html
+    assert '<p class="caption">图2-1 2011—2018年中国电子商务服务业市场规模情况' in html
+    appendix = Article.objects.get(title="附录 B 全球电子商务发展状况")
+    html = client.get(appendix.get_absolute_url()).content.decode()
+    assert html.count('<table class="data-table">') == 5
+    assert "<p>亚太\t" not in html and '<th scope="row">亚太</th><td>174.44</td>' in html
