@@ -3,6 +3,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from apps.core.exceptions import json_error
 from apps.documents.api import ArticleListView, PublicationListView
+from apps.policies.api.citations import ClauseCitationsView, RegulationCitationsView
+from apps.policies.api.sync import ChangeFeedView, ClauseListAllView, CorpusExportView
 from apps.policies.api.views import (
     ClauseDetailView,
     ClauseExportView,
@@ -29,6 +31,11 @@ urlpatterns = [
         RegulationExportView.as_view(),
         name="regulation-export",
     ),
+    path(
+        "v1/regulations/<str:slug>/citations/",
+        RegulationCitationsView.as_view(),
+        name="regulation-citations",
+    ),
     path("v1/regulations/<str:slug>/clauses/", ClauseListView.as_view(), name="clause-list"),
     path(
         "v1/regulations/<str:slug>/clauses/<str:number>/export/",
@@ -36,10 +43,18 @@ urlpatterns = [
         name="clause-export",
     ),
     path(
+        "v1/regulations/<str:slug>/clauses/<str:number>/citations/",
+        ClauseCitationsView.as_view(),
+        name="clause-citations",
+    ),
+    path(
         "v1/regulations/<str:slug>/clauses/<str:number>/",
         ClauseDetailView.as_view(),
         name="clause-detail",
     ),
+    path("v1/changes/", ChangeFeedView.as_view(), name="changes"),
+    path("v1/clauses/", ClauseListAllView.as_view(), name="clause-all-list"),
+    path("v1/export/", CorpusExportView.as_view(), name="corpus-export"),
     path("v1/publications/", PublicationListView.as_view(), name="publication-list"),
     path("v1/articles/", ArticleListView.as_view(), name="article-list"),
     path("v1/issuers/", IssuerListView.as_view(), name="issuer-list"),

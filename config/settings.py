@@ -84,6 +84,11 @@ CHROMIUM_PATH = env.str("CHROMIUM_PATH", default="chromium")
 # A search counts against the rate limits as one request per this much CPU time (a 100 ms
 # search as ten): an anonymous client's 120 a minute bound the time it takes from others to
 # about 1.2 s a minute, whatever it asks.
+# The change feed keeps a deleted record's tombstone this many days (prune_changes): a mirror
+# that syncs less often than that must start over.
+CHANGES_TOMBSTONE_DAYS = env.int("CHANGES_TOMBSTONE_DAYS", default=90)
+if CHANGES_TOMBSTONE_DAYS < 1:
+    raise environ.ImproperlyConfigured("CHANGES_TOMBSTONE_DAYS must be a whole number ≥ 1")
 SEARCH_COST_UNIT_MS = env.int("SEARCH_COST_UNIT_MS", default=10)
 if SEARCH_COST_UNIT_MS < 1:
     raise environ.ImproperlyConfigured("SEARCH_COST_UNIT_MS must be a whole number ≥ 1")

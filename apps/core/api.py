@@ -15,6 +15,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from .changes import changed_since, moment_parse
 from .exceptions import ApiError, fields_message
 from .export import (
     DEFAULT_FORMAT,
@@ -38,6 +39,14 @@ def reject_empty(request, *, allowed: tuple[str, ...] = ()) -> None:
     ]
     if empty:
         raise ApiError("参数不能为空：" + "、".join(empty), fields={n: ["不能为空"] for n in empty})
+
+
+def updated_since(request, queryset, *, kind: str):
+    """The list narrowed to records created or updated since `updated_since`, if given."""
+    raw = request.query_params.get("updated_since")
+    if raw is None:
+        return queryset
+    return changed_since(queryset, kind=kind, moment=moment_parse(raw, name="updated_since"))
 
 
 def raise_for_form(form) -> None:

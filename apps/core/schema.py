@@ -75,3 +75,30 @@ def many_param(
 
 
 PAGE_PARAMS = [int_param("page", 1, 100_000, "页码"), int_param("page_size", 1, 100, "每页条数")]
+
+# An ISO 8601 time or day (apps.core.changes.moment_parse): a day of 1900–2100, a time of day,
+# an offset.
+MOMENT_PATTERN = (
+    r"^(19\d\d|20\d\d|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"
+    r"([T ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)?)?$"
+)
+MOMENT = {"type": "string", "pattern": MOMENT_PATTERN}
+
+# Lists a client keeps in sync: what changed since a time, and pages by cursor.
+SYNC_PARAMS = [
+    OpenApiParameter(
+        "updated_since",
+        MOMENT,
+        description="ISO 8601 时间或日期（如 2026-12-01T00:00:00Z）：只列出此后新建或修改的记录",
+    ),
+    # The cursor itself is not a parameter a client writes: it is opaque, in the `next` links.
+    OpenApiParameter(
+        "pagination",
+        str,
+        enum=["page", "cursor"],
+        description=(
+            "cursor：按记录 id 顺序以游标分页，翻页时有写入也不漏、不重；"
+            "下一页取应答中的 next 链接（其中的 cursor 不透明，勿自行构造），page 不起作用"
+        ),
+    ),
+]

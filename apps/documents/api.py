@@ -3,7 +3,7 @@ from rest_framework import serializers
 
 from apps.core.api import reject_empty
 from apps.core.exceptions import ApiError
-from apps.core.schema import PAGE_PARAMS, READ_ERRORS, int_param
+from apps.core.schema import PAGE_PARAMS, READ_ERRORS, SYNC_PARAMS, int_param
 from apps.core.views import PublicListView
 from lawtext.numerals import ascii_int
 
@@ -50,11 +50,13 @@ class ArticleSerializer(serializers.ModelSerializer):
 
 @extend_schema_view(
     get=extend_schema(
-        parameters=PAGE_PARAMS, responses={200: PublicationSerializer(many=True), **READ_ERRORS}
+        parameters=[*PAGE_PARAMS, *SYNC_PARAMS],
+        responses={200: PublicationSerializer(many=True), **READ_ERRORS},
     )
 )
 class PublicationListView(PublicListView):
     serializer_class = PublicationSerializer
+    change_kind = "publication"
 
     def rows(self, request):
         return publication_list()
@@ -66,12 +68,14 @@ class PublicationListView(PublicListView):
             int_param("publication", 1, 2**31 - 1, "出版物 id"),
             OpenApiParameter("column", str, description="栏目，如 政策规范"),
             *PAGE_PARAMS,
+            *SYNC_PARAMS,
         ],
         responses={200: ArticleSerializer(many=True), **READ_ERRORS},
     )
 )
 class ArticleListView(PublicListView):
     serializer_class = ArticleSerializer
+    change_kind = "article"
 
     def rows(self, request):
         reject_empty(request, allowed=("column",))

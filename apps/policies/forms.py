@@ -93,3 +93,10 @@ class AsOfForm(forms.Form):
     """The version in force on a day, for the regulation and clause pages and API."""
 
     as_of = as_of_field(required=True, label="日期")
+
+
+class ClauseFilterForm(RegulationFilterForm):
+    """The clauses of the regulations the list filters leave, optionally of the versions in
+    force on a day (the API's clause list across regulations)."""
+
+    as_of = as_of_field(required=False, label="施行有效之日")

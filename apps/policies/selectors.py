@@ -109,6 +109,26 @@ def regulation_list(*, filters: dict, sort: str = "date") -> QuerySet[Regulation
     return queryset.order_by(*REGULATION_SORTS.get(sort, REGULATION_SORTS["date"]))
 
 
+def in_force_on(day: date) -> Q:
+    """The versions in force on `day`, as a query (Regulation.status_on(day) == 现行有效)."""
+    started = Q(in_force_from__isnull=True) | Q(in_force_from__lte=day)
+    not_ended = Q(expires_on__gt=day) | Q(expires_on__isnull=True, superseded=False, repealed=False)
+    return started & not_ended
+
+
+def clause_list(*, filters: dict, as_of: date | None = None) -> QuerySet[Clause]:
+    """Clauses across regulations, of the regulations the list filters leave (and, with
+    `as_of`, only of the versions in force that day), in order of regulation and place."""
+    regulations = regulation_list(filters=filters, sort="title")
+    if as_of is not None:
+        regulations = regulations.filter(in_force_on(as_of))
+    return (
+        Clause.objects.filter(regulation__in=regulations.values("pk"))
+        .select_related("regulation")
+        .order_by("regulation_id", "order")
+    )
+
+
 @dataclass
 class FacetCount:
     value: str
@@ -496,6 +516,85 @@ def clause_cited_by(*, clause: Clause) -> list[Citation]:
         .select_related("clause__regulation__work")
         .order_by("clause__regulation__title", "clause__order")
     )
+
+
+@dataclass
+class ClauseCitationLinks:
+    """A clause with the citations it makes and those that cite it."""
+
+    clause: Clause
+    cites: list[Citation]
+    cited_by: list[Citation]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {"cites": len(self.cites), "cited_by": len(self.cited_by)}
+
+
+def clause_citation_links(*, clause: Clause) -> ClauseCitationLinks:
+    return ClauseCitationLinks(
+        clause, clause_citations(clause=clause), clause_cited_by(clause=clause)
+    )
+
+
+@dataclass
+class CitationGraphEntry:
+    """The citations between a regulation and one other (slug None: a title not in the base)."""
+
+    slug: str | None
+    title: str
+    count: int  # citations
+    clauses: int  # citing clauses
+
+
+@dataclass
+class CitationGraph:
+    regulation: Regulation
+    outgoing: list[CitationGraphEntry]
+    incoming: list[CitationGraphEntry]
+    internal: int  # citations of the regulation itself or its clauses, by its own clauses
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {
+            "outgoing": sum(e.count for e in self.outgoing),
+            "incoming": sum(e.count for e in self.incoming),
+            "internal": self.internal,
+            "outgoing_regulations": sum(1 for e in self.outgoing if e.slug),
+            "incoming_regulations": len(self.incoming),
+        }
+
+
+def regulation_citation_graph(*, regulation: Regulation) -> CitationGraph:
+    """The regulations the regulation's clauses cite (and the titles of those not in the base)
+    and the regulations whose clauses cite it or its clauses, with counts: aggregate queries,
+    most citations first. Citations within the regulation are only counted (`internal`)."""
+    made = Citation.objects.filter(clause__regulation=regulation)
+    counts = {"count": Count("pk"), "clauses": Count("clause", distinct=True)}
+    cited = (
+        made.exclude(target_regulation=None)
+        .exclude(target_regulation=regulation)
+        .values_list("target_regulation__slug", "target_regulation__title")
+        .annotate(**counts)
+    )
+    unresolved = made.filter(target_regulation=None).values_list("target_title").annotate(**counts)
+    citing = (
+        Citation.objects.filter(target_regulation=regulation)
+        .exclude(clause__regulation=regulation)
+        .values_list("clause__regulation__slug", "clause__regulation__title")
+        .annotate(**counts)
+    )
+    return CitationGraph(
+        regulation,
+        outgoing=_graph_entries([*cited, *((None, *row) for row in unresolved)]),
+        incoming=_graph_entries(citing),
+        internal=made.filter(target_regulation=regulation).count(),
+    )
+
+
+def _graph_entries(rows) -> list[CitationGraphEntry]:
+    entries = [CitationGraphEntry(*row) for row in rows]
+    return sorted(entries, key=lambda e: (-e.count, e.title, e.slug or ""))
 
 
 def citation_url(citation: Citation) -> str | None:

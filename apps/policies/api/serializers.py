@@ -189,6 +189,103 @@ def clause_api_url(clause: Clause, request) -> str:
     return reverse("api:clause-detail", args=[clause.regulation.slug, clause.key], request=request)
 
 
+# ---------------------------------------------------------------- citations
+
+
+def regulation_api_url(slug: str, request) -> str:
+    return reverse("api:regulation-detail", args=[slug], request=request)
+
+
+class RegulationLinkSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    title = serializers.CharField()
+    url = serializers.SerializerMethodField()
+    html_url = serializers.CharField(source="get_absolute_url")
+
+    def get_url(self, obj) -> str:
+        return regulation_api_url(obj.slug, self.context.get("request"))
+
+
+class ClauseLinkSerializer(serializers.Serializer):
+    regulation = serializers.CharField(source="regulation.slug", help_text="法规标识")
+    regulation_title = serializers.CharField(source="regulation.title")
+    number = serializers.IntegerField()
+    suffix = serializers.CharField(help_text="之X（如 之一），没有时为空")
+    label = serializers.CharField(help_text="如 第三十八条、第十条之一")
+    url = serializers.SerializerMethodField()
+    html_url = serializers.CharField(source="get_absolute_url")
+
+    def get_url(self, obj) -> str:
+        return clause_api_url(obj, self.context.get("request"))
+
+
+class CitationLinkSerializer(serializers.Serializer):
+    raw = serializers.CharField(help_text="条文中的引用原文")
+    target_title = serializers.CharField(help_text="被引法规名称（本法、本条例等为空）")
+    target_number = serializers.IntegerField(allow_null=True, help_text="被引条号")
+    target_suffix = serializers.CharField()
+    resolved = serializers.BooleanField(help_text="被引的法规（或条文）在库中")
+    regulation = RegulationLinkSerializer(
+        source="target_regulation", allow_null=True, help_text="被引法规；不在库中时为空"
+    )
+    clause = ClauseLinkSerializer(
+        source="target_clause",
+        allow_null=True,
+        help_text="被引条文；引用整部法规或该条不在库中时为空",
+    )
+
+
+class CitingClauseSerializer(serializers.Serializer):
+    clause = ClauseLinkSerializer(help_text="引用本条的条文")
+    raw = serializers.CharField(help_text="该条文中的引用原文")
+
+
+class ClauseCitationCountsSerializer(serializers.Serializer):
+    cites = serializers.IntegerField()
+    cited_by = serializers.IntegerField()
+
+
+class ClauseCitationsSerializer(serializers.Serializer):
+    clause = ClauseLinkSerializer()
+    cites = CitationLinkSerializer(many=True, help_text="本条引用的法规和条文，按出现顺序")
+    cited_by = CitingClauseSerializer(many=True, help_text="引用本条的条文")
+    counts = ClauseCitationCountsSerializer()
+
+
+class CitationGraphEntrySerializer(serializers.Serializer):
+    slug = serializers.CharField(allow_null=True, help_text="法规标识；被引法规不在库中时为空")
+    title = serializers.CharField()
+    url = serializers.SerializerMethodField()
+    html_url = serializers.SerializerMethodField()
+    count = serializers.IntegerField(help_text="引用次数")
+    clauses = serializers.IntegerField(help_text="作出引用的条文数")
+
+    def get_url(self, obj) -> str | None:
+        return regulation_api_url(obj.slug, self.context.get("request")) if obj.slug else None
+
+    def get_html_url(self, obj) -> str | None:
+        return reverse("policies:regulation_detail", args=[obj.slug]) if obj.slug else None
+
+
+class CitationGraphCountsSerializer(serializers.Serializer):
+    outgoing = serializers.IntegerField(help_text="引用其他法规的次数（含不在库中的）")
+    incoming = serializers.IntegerField(help_text="被其他法规引用的次数")
+    internal = serializers.IntegerField(help_text="引用本法规自身（本法、本条例）的次数")
+    outgoing_regulations = serializers.IntegerField(help_text="所引用的库中法规数")
+    incoming_regulations = serializers.IntegerField(help_text="引用本法规的法规数")
+
+
+class RegulationCitationsSerializer(serializers.Serializer):
+    regulation = RegulationLinkSerializer()
+    outgoing = CitationGraphEntrySerializer(
+        many=True, help_text="本法规引用的其他法规，按引用次数从多到少"
+    )
+    incoming = CitationGraphEntrySerializer(
+        many=True, help_text="引用本法规（或其条文）的其他法规，按引用次数从多到少"
+    )
+    counts = CitationGraphCountsSerializer()
+
+
 class ProvisionItemSerializer(serializers.Serializer):
     number = serializers.IntegerField()
     label = serializers.CharField(help_text="如 第三项")

@@ -16,11 +16,13 @@ from apps.core.api import (
     conditional_response,
     raise_for_form,
     reject_empty,
+    updated_since,
 )
 from apps.core.exceptions import ApiError
 from apps.core.schema import (
     PAGE_PARAMS,
     READ_ERRORS,
+    SYNC_PARAMS,
     WRITE_ERRORS,
     day_param,
     int_param,
@@ -71,6 +73,7 @@ LIST_PARAMS = [
     OpenApiParameter("has_full_text", bool),
     OpenApiParameter("ordering", str, enum=sorted(ORDERING)),
     *PAGE_PARAMS,
+    *SYNC_PARAMS,
 ]
 CLAUSE_NUMBER = OpenApiParameter(
     "number",
@@ -161,6 +164,7 @@ class RegulationListView(GenericAPIView):
         queryset = selectors.regulation_list(
             filters=form.filters(), sort=form.cleaned_data["sort"] or "date"
         )
+        queryset = updated_since(request, queryset, kind="regulation")
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
@@ -239,11 +243,13 @@ class ClauseListView(GenericAPIView):
     serializer_class = ClauseSerializer
 
     @extend_schema(
-        parameters=PAGE_PARAMS, responses={200: ClauseSerializer(many=True), **READ_ERRORS}
+        parameters=[*PAGE_PARAMS, *SYNC_PARAMS],
+        responses={200: ClauseSerializer(many=True), **READ_ERRORS},
     )
     def get(self, request, slug):
         regulation = _regulation(slug)
-        clauses = selectors.regulation_clauses(regulation=regulation)
+        clauses = regulation.clauses.select_related("regulation").order_by("order")
+        clauses = updated_since(request, clauses, kind="clause")
         page = self.paginate_queryset(clauses)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
@@ -369,14 +375,22 @@ class IssuerSerializer(serializers.Serializer):
 
 @extend_schema_view(
     get=extend_schema(
-        parameters=PAGE_PARAMS, responses={200: IssuerSerializer(many=True), **READ_ERRORS}
+        parameters=[*PAGE_PARAMS, *SYNC_PARAMS],
+        responses={200: IssuerSerializer(many=True), **READ_ERRORS},
     )
 )
 class IssuerListView(PublicListView):
+    """Issuing bodies; with `updated_since`, those named by a regulation created or updated
+    since (their count may have changed)."""
+
     serializer_class = IssuerSerializer
 
     def rows(self, request):
-        return selectors.issuer_list()
+        issuers = selectors.issuer_list()
+        if "updated_since" not in request.query_params:
+            return issuers
+        changed = updated_since(request, Regulation.objects.all(), kind="regulation")
+        return issuers.filter(pk__in=changed.values("issuers"))
 
 
 class RegulationExportView(ExportView):
