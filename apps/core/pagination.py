@@ -11,6 +11,8 @@ from lawtext.numerals import ascii_int
 
 from .exceptions import ApiError
 
+MAX_PAGE = 100_000  # as the schema states it (apps.core.schema.PAGE_PARAMS)
+
 
 class IdCursorPagination(CursorPagination):
     """Records in id order from an opaque `cursor`: one added later comes at the end, one
@@ -61,13 +63,15 @@ class Pagination(PageNumberPagination):
             raise ApiError(
                 "pagination 只能是 page 或 cursor。", fields={"pagination": ["page 或 cursor"]}
             )
+        page = ascii_int(request.query_params.get(self.page_query_param, "1"), max_digits=9)
+        if not page or page > MAX_PAGE:  # checked in either mode, used only by page numbers
+            raise ApiError(
+                f"page 应为 1 到 {MAX_PAGE} 之间的整数。", fields={"page": ["应为正整数"]}
+            )
         if mode == "cursor":
             self.get_page_size(request)  # the same checks of page_size
             self.cursor_pagination = IdCursorPagination()
             return self.cursor_pagination.paginate_queryset(queryset, request, view)
-        raw = request.query_params.get(self.page_query_param, "1")
-        if not ascii_int(raw, max_digits=9):
-            raise ApiError("page 应为正整数。", fields={"page": ["应为正整数"]})
         try:
             return super().paginate_queryset(queryset, request, view)
         except exceptions.NotFound:

@@ -9,15 +9,16 @@ slices (offsets 0, 2, 4 … and the last: together they spell every character).
 
 The *base* is built with the index (files in the index folder, memory-mapped so that worker
 processes share one copy). Documents changed afterwards go to the *delta* (id → text, or None when
-removed), searched by plain `in`; a large delta is folded into a new base. Both are named by one
-manifest file, replaced atomically, so a reader always sees a consistent pair. `ExactView` reads
-them by the docnums of one Whoosh index generation, and scores a word's matches by BM25.
+removed), searched by plain `in`; a large delta is folded into a new base. Both are named by a
+manifest per index generation, so a reader sees the pair of its own generation. `ExactView` reads
+them by the docnums of that Whoosh index generation, and scores a word's matches by BM25.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -29,7 +30,6 @@ import numpy as np
 from .normalize import fold
 from .scoring import NO_DOCS, NO_SCORES, Hits, bm25
 
-MANIFEST = "exact.json"
 SHIFT = 21  # every code point fits in 21 bits: a bigram code is first << 21 | second
 SEPARATOR = 0  # between documents; no query contains it, so no match spans two documents
 SEPARATOR_CHAR = chr(SEPARATOR)
@@ -152,40 +152,38 @@ class Base:
         return found, counts[found]
 
 
-class Texts:
-    """The exact-match state of an index folder: a base (or none yet) and a delta."""
+_MANIFEST_OF = re.compile(r"^exact-(\d+)\.json$")
 
-    def __init__(self, folder: str | os.PathLike):
+
+class Texts:
+    """The exact-match state of one index generation: a base (or none yet) and a delta.
+
+    Each write records its state in a manifest named for the generation it commits
+    (`exact-<generation>.json`); a generation reads the newest manifest not newer than itself,
+    so a reader sees the texts of its own generation, whatever writers do meanwhile. The
+    writer's cleanup (`clean`) removes manifests and bases no kept generation uses.
+    """
+
+    def __init__(self, folder: str | os.PathLike, generation: int):
         self.folder = Path(folder)
-        manifest = self._read_manifest(self.folder)
-        try:
-            self.base = Base(self.folder / manifest["base"]) if manifest["base"] else None
-        except FileNotFoundError:
-            # A writer folded the delta into a new base and removed this one in between.
-            manifest = self._read_manifest(self.folder)
-            self.base = Base(self.folder / manifest["base"]) if manifest["base"] else None
+        self.manifest_name = manifest_for(self.folder, generation)
+        manifest = self._read(self.folder, self.manifest_name)
+        self.base = Base(self.folder / manifest["base"]) if manifest["base"] else None
         self.delta: dict[str, str | None] = manifest["delta"]
 
     @staticmethod
-    def _read_manifest(folder: Path) -> dict:
-        try:
-            return json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-        except FileNotFoundError:
+    def _read(folder: Path, name: str | None) -> dict:
+        if name is None:
             return {"base": None, "delta": {}}
-
-    @staticmethod
-    def manifest_stamp(folder: str | os.PathLike) -> int | None:
-        """Changes whenever the manifest is replaced (each write is a new file)."""
-        try:
-            return os.stat(Path(folder) / MANIFEST).st_ino
-        except FileNotFoundError:
-            return None
+        return json.loads((folder / name).read_text(encoding="utf-8"))
 
     # ------------------------------------------------------------ writing
 
     @classmethod
-    def build(cls, folder: str | os.PathLike, documents: Iterable[tuple[str, str]]) -> None:
-        """A new base of (id, compacted text) pairs, with an empty delta."""
+    def build(
+        cls, folder: str | os.PathLike, documents: Iterable[tuple[str, str]], *, generation: int
+    ) -> None:
+        """A new base of (id, compacted text) pairs, with an empty delta, for `generation`."""
         folder = Path(folder)
         ids, texts = [], []
         for identifier, text in documents:
@@ -193,36 +191,72 @@ class Texts:
             texts.append(text)
         name = "exact-" + datetime.now().strftime("%Y%m%d%H%M%S%f")
         Base.write(folder / name, ids, texts)
-        old = cls._read_manifest(folder)["base"]
-        cls._write_manifest(folder, {"base": name, "delta": {}})
-        if old and old != name:
-            # Readers holding the old files memory-mapped keep reading them until they let go.
-            shutil.rmtree(folder / old, ignore_errors=True)
+        cls._write_manifest(folder, generation, {"base": name, "delta": {}})
 
     @classmethod
-    def apply(cls, folder: str | os.PathLike, changes: dict[str, str | None]) -> None:
-        """Record changed (id → compacted text) and removed (id → None) documents.
+    def apply(
+        cls, folder: str | os.PathLike, changes: dict[str, str | None], *, generation: int
+    ) -> None:
+        """Record changed (id → compacted text) and removed (id → None) documents for the
+        `generation` about to be committed, on top of the one before it.
 
         The caller holds the index's write lock. A delta grown past DELTA_LIMIT is folded into
         a new base, so that searching it stays cheap.
         """
         folder = Path(folder)
-        manifest = cls._read_manifest(folder)
+        manifest = cls._read(folder, manifest_for(folder, generation - 1))
         delta = {**manifest["delta"], **changes}
         if len(delta) <= DELTA_LIMIT:
-            cls._write_manifest(folder, {"base": manifest["base"], "delta": delta})
+            cls._write_manifest(folder, generation, {"base": manifest["base"], "delta": delta})
             return
         current = Base(folder / manifest["base"]).texts() if manifest["base"] else ()
         merged = {identifier: text for identifier, text in current}
         merged.update(delta)
-        cls.build(folder, ((i, t) for i, t in merged.items() if t is not None))
+        texts = ((i, t) for i, t in merged.items() if t is not None)
+        cls.build(folder, texts, generation=generation)
 
     @staticmethod
-    def _write_manifest(folder: Path, manifest: dict) -> None:
+    def _write_manifest(folder: Path, generation: int, manifest: dict) -> None:
         descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=".exact-", suffix=".json")
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
             json.dump(manifest, handle, ensure_ascii=False)
-        os.replace(temporary, folder / MANIFEST)
+        os.replace(temporary, folder / f"exact-{generation}.json")
+
+    @classmethod
+    def clean(cls, folder: str | os.PathLike, generations: Iterable[int]) -> None:
+        """Remove the manifests and bases that none of `generations` (those kept) reads; the
+        manifests of generations not committed yet stay too."""
+        folder = Path(folder)
+        kept = list(generations)
+        used = {manifest_for(folder, generation) for generation in kept}
+        newest = max(kept, default=-1)
+        for name in os.listdir(folder):
+            match = _MANIFEST_OF.match(name)
+            superseded = (match and int(match[1]) <= newest) or name == LEGACY
+            if superseded and name not in used:
+                (folder / name).unlink(missing_ok=True)
+        remaining = [n for n in os.listdir(folder) if _MANIFEST_OF.match(n) or n == LEGACY]
+        bases = {cls._read(folder, name)["base"] for name in remaining}
+        for name in os.listdir(folder):
+            if name.startswith("exact-") and (folder / name).is_dir() and name not in bases:
+                shutil.rmtree(folder / name, ignore_errors=True)
+
+
+LEGACY = "exact.json"  # the single manifest of indexes written before manifests per generation
+
+
+def manifest_for(folder: str | os.PathLike, generation: int) -> str | None:
+    """The name of the manifest `generation` reads: the newest one not newer than it (or the
+    single manifest of an index written before there was one per generation); None when the
+    index has no exact-match texts yet."""
+    best = -1
+    for name in os.listdir(folder):
+        match = _MANIFEST_OF.match(name)
+        if match and best < int(match[1]) <= generation:
+            best = int(match[1])
+    if best >= 0:
+        return f"exact-{best}.json"
+    return LEGACY if os.path.exists(os.path.join(folder, LEGACY)) else None
 
 
 def _by_docnum(docnums: np.ndarray, *columns: np.ndarray) -> tuple[np.ndarray, ...]:

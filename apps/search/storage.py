@@ -1,8 +1,9 @@
 """The search index on disk: a Whoosh index folder and the exact-match texts kept in it.
 
-Opening it (again when a rebuild swapped a new folder in), a searcher per thread, reading with
-one retry when a concurrent commit merged files away, writing under Whoosh's write lock,
-building a new index aside and swapping it in.
+Opening it (again when a rebuild swapped a new folder in), a searcher per thread pinned to its
+generation by a lease (`leases`: no writer removes the files of a generation being read),
+writing under Whoosh's write lock and cleaning up what no reader holds, building a new index
+aside and swapping it in.
 """
 
 from __future__ import annotations
@@ -13,25 +14,26 @@ import shutil
 import threading
 import time
 from collections.abc import Callable, Iterable
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import datetime
 from typing import TypeVar
 
 from haystack.constants import ID
 from whoosh.fields import Schema
 from whoosh.filedb.filestore import FileStorage
-from whoosh.index import EmptyIndexError
+from whoosh.index import TOC, EmptyIndexError, FileIndex
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
+from whoosh.writing import SegmentWriter
 
+from . import leases
 from .caches import Caches, Generation
-from .exact import ExactView, Texts, compact
+from .exact import ExactView, Texts, compact, manifest_for
 from .facets import live_docs
 
+log = logging.getLogger(__name__)
 WRITE_LOCK_TIMEOUT = float(os.environ.get("SEARCH_WRITE_LOCK_TIMEOUT", "60"))
 OPEN_RETRIES = 10  # as Whoosh's reader() does for the same race
-READ_ATTEMPTS = 3  # a search that lost its files to concurrent commits, on newer generations
-log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
@@ -41,7 +43,84 @@ class SearchUnavailable(Exception):
 
 
 class Superseded(Exception):
-    """Files of the searcher's index generation are gone (merged away by a newer one)."""
+    """Files of the searcher's index generation are unreadable (a damaged index)."""
+
+
+class KeepingWriter(SegmentWriter):
+    """Whoosh's writer, but a commit removes only the files no reader holds (`clean`), where
+    Whoosh removes every file the new generation does not use, under readers still reading."""
+
+    def _commit_toc(self, segments):
+        TOC(self.schema, segments, self.generation).write(self.storage, self.indexname)
+        try:
+            clean(self.storage, self.indexname, self.generation)
+        except Exception:  # committed all the same: what is left is removed by a later commit
+            log.exception("index cleanup after generation %s failed", self.generation)
+
+
+class KeepingIndex(FileIndex):
+    """An index whose every writer (optimize included) is a KeepingWriter."""
+
+    def writer(self, procs=1, **kwargs):
+        if procs > 1:  # only when building a new index aside, which no reader knows yet
+            return super().writer(procs=procs, **kwargs)
+        return KeepingWriter(self, **kwargs)
+
+
+def remove_unread_folders(current: str) -> None:
+    """Remove the index folders a rebuild has replaced (beside `current`, in the generations
+    folder) once no reader leases any of their generations; those still read stay until a
+    later commit or rebuild finds them free."""
+    parent = os.path.dirname(current)
+    if not parent.endswith(".gen"):
+        return
+    for name in os.listdir(parent):
+        folder = os.path.join(parent, name)
+        if folder == current or not os.path.isdir(folder):
+            continue
+        tocs = _toc_files(FileStorage(folder), "MAIN")
+        with ExitStack() as held:
+            if all(held.enter_context(leases.unread(folder, g)) for g in tocs):
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+def _toc_files(storage: FileStorage, indexname: str) -> dict[int, str]:
+    pattern = TOC._pattern(indexname)
+    return {
+        int(match.group(1)): name for name in storage if (match := pattern.match(name)) is not None
+    }
+
+
+def clean(storage: FileStorage, indexname: str, current: int) -> None:
+    """After generation `current` is committed (under the write lock): remove the older
+    generations no reader leases, then the segment files, exact-match manifests and bases that
+    no kept generation uses."""
+    folder = storage.folder
+    kept = [current]
+    for generation, toc in sorted(_toc_files(storage, indexname).items()):
+        if generation >= current:
+            continue
+        with leases.unread(folder, generation) as free:
+            if free:
+                storage.delete_file(toc)
+            else:
+                kept.append(generation)
+    used = {
+        segment.segment_id()
+        for generation in kept
+        for segment in TOC.read(storage, indexname, generation).segments
+    }
+    pattern = TOC._segment_pattern(indexname)
+    for name in list(storage):
+        match = pattern.match(name)
+        if match and match.group(1) not in used:
+            storage.delete_file(name)
+    Texts.clean(folder, kept)
+    remove_unread_folders(folder)
+    for generation in leases.leased_generations(folder):  # lease files of removed generations
+        if generation not in kept:
+            with leases.unread(folder, generation):
+                pass
 
 
 class IndexStore:
@@ -50,6 +129,7 @@ class IndexStore:
     def __init__(self, path: str):
         self.path = path
         self.index = None
+        self.folder = path
         self.opened_inode = None
         self.caches = Caches()
         self._local = threading.local()
@@ -73,8 +153,13 @@ class IndexStore:
     def open(self, schema: Schema) -> None:
         """Open the index, creating an empty one if there is none."""
         os.makedirs(self.path, exist_ok=True)
-        storage = FileStorage(self.path)
-        self.index = self._open_index(storage, schema) or storage.create_index(schema)
+        # The folder the path leads to now: after a rebuild swaps another in, this index still
+        # reads (and leases) its own files until it is opened again.
+        self.folder = os.path.realpath(self.path)
+        storage = FileStorage(self.folder)
+        self.index = self._open_index(storage, schema) or storage.create_index(
+            schema, indexclass=KeepingIndex
+        )
         self.opened_inode = self._inode()
         self._local = threading.local()
 
@@ -93,7 +178,7 @@ class IndexStore:
         same race; opening, and Whoosh's index.exists, do not)."""
         for attempt in range(1, OPEN_RETRIES + 1):
             try:
-                return storage.open_index(schema=schema)
+                return storage.open_index(schema=schema, indexclass=KeepingIndex)
             except EmptyIndexError:
                 return None
             except FileNotFoundError:
@@ -105,35 +190,47 @@ class IndexStore:
     # ------------------------------------------------------------ reading
 
     def searcher(self) -> Searcher:
-        """This thread's searcher, refreshed only when the index has changed."""
-        searcher = getattr(self._local, "searcher", None)
-        if searcher is None:
-            searcher = self.index.searcher(weighting=BM25F())
-        elif not searcher.up_to_date():
-            searcher = searcher.refresh()
-        self._local.searcher = searcher
-        return searcher
+        """This thread's searcher of the latest generation, leased for as long as the thread
+        keeps it: opened again only when the index has changed."""
+        local = self._local
+        searcher = getattr(local, "searcher", None)
+        if searcher is not None and _up_to_date(searcher):
+            return searcher
+        reuse = searcher.reader() if searcher is not None else None
+        fresh, lease = self._open_leased(reuse)
+        previous = getattr(local, "lease", None)
+        local.searcher, local.lease = fresh, lease
+        if previous is not None:
+            previous.release()  # the old generation's files may go now
+        return fresh
+
+    def _open_leased(self, reuse) -> tuple[Searcher, leases.Lease]:
+        """A searcher of the newest generation, with the lease that keeps its files."""
+        storage, indexname = self.index.storage, self.index.indexname
+        for _ in range(OPEN_RETRIES):
+            generation = TOC._latest_generation(storage, indexname)
+            lease = leases.lease(self.folder, generation, TOC._filename(indexname, generation))
+            if lease is None:  # cleaned up just now: a newer generation is there
+                continue
+            try:
+                toc = TOC.read(storage, indexname, generation, schema=self.index.schema)
+                reader = FileIndex._reader(
+                    storage, toc.schema, toc.segments, toc.generation, reuse=reuse
+                )
+            except BaseException:
+                lease.release()
+                raise
+            return Searcher(reader, fromindex=self.index, weighting=BM25F()), lease
+        raise SearchUnavailable("the index kept changing while it was opened")
 
     def read(self, open_searcher: Callable[[], Searcher], work: Callable[[Generation], T]) -> T:
-        """`work` on the current generation of the index, again on a newer one when a concurrent
-        commit removed files under it (READ_ATTEMPTS in all); SearchUnavailable when the files
-        are missing or corrupt."""
-        for attempt in range(1, READ_ATTEMPTS + 1):
-            searcher = self._open_searcher(open_searcher)
-            try:
-                return work(Generation(searcher, self.opened_inode, self.path, self.caches))
-            except Exception as error:
-                # Another process committed and merged away a segment this searcher still
-                # reads (Whoosh opens some files lazily): again on the current generation. Under
-                # a burst of edits the next generation can be merged away just as quickly.
-                if attempt < READ_ATTEMPTS and not _up_to_date(searcher):
-                    log.warning("search read again on a newer index generation: %r", error)
-                    self._local.searcher = None
-                    continue
-                if isinstance(error, (OSError, EOFError, Superseded)):
-                    raise SearchUnavailable(str(error)) from error
-                raise
-        raise AssertionError("unreachable: the last attempt returns or raises")
+        """`work` on the latest generation of the index (leased: its files stay while it is
+        read); SearchUnavailable when the files are missing or corrupt."""
+        searcher = self._open_searcher(open_searcher)
+        try:
+            return work(Generation(searcher, self.opened_inode, self.folder, self.caches))
+        except (OSError, EOFError, Superseded) as error:
+            raise SearchUnavailable(str(error)) from error
 
     def _open_searcher(self, open_searcher: Callable[[], Searcher]) -> Searcher:
         """A searcher of the current generation. Refreshing it reads the table of contents that
@@ -156,15 +253,15 @@ class IndexStore:
     def _writer(self):
         # Wait for another writer (process or thread) instead of failing with LockError.
         # Segment files stay separate: a compound file is copied into each reader's memory.
-        return self.index.writer(timeout=WRITE_LOCK_TIMEOUT, delay=0.05, compound=False)
+        return KeepingWriter(self.index, timeout=WRITE_LOCK_TIMEOUT, delay=0.05, compound=False)
 
     @contextmanager
     def _writing(self, texts: dict[str, str | None] | None):
         """A writer of the latest generation, committed unless the block fails; the exact-match
         `texts` (id → text, None: removed), if any, recorded first, under its write lock."""
         with self._locked() as writer:
-            if texts is not None:
-                Texts.apply(self.path, texts)  # under the write lock, before Whoosh commits
+            if texts is not None:  # under the write lock, before Whoosh commits
+                Texts.apply(self.folder, texts, generation=writer.generation)
             yield writer
 
     @contextmanager
@@ -191,8 +288,8 @@ class IndexStore:
         with self._locked() as writer:
             docs = prepare()
             texts = {doc[ID]: pop_exact_text(doc, exact_field) for doc in docs}
-            if texts:
-                Texts.apply(self.path, texts)  # before Whoosh commits
+            if texts:  # before Whoosh commits
+                Texts.apply(self.folder, texts, generation=writer.generation)
             for doc in docs:
                 writer.update_document(**doc)
 
@@ -249,27 +346,25 @@ class IndexStore:
             raise
         try:
             writer.commit()
-            Texts.build(folder, texts)
+            Texts.build(folder, texts, generation=new_index.latest_generation())
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
             raise
         return folder
 
     def swap_in(self, folder: str) -> None:
-        """Point the index path at `folder` in one atomic rename; remove the old generation."""
-        old_target = os.path.realpath(self.path) if os.path.lexists(self.path) else None
+        """Point the index path at `folder` in one atomic rename; remove the folders it
+        replaces once no reader holds them."""
         if os.path.isdir(self.path) and not os.path.islink(self.path):
-            # First rebuild: the live index is a plain folder; keep it until the link replaces it.
-            parked = folder + ".previous"
-            os.rename(self.path, parked)
-            old_target = parked
+            # First rebuild: the live index is a plain folder; kept beside the new one until the
+            # link replaces it, and removed with the others once unread.
+            os.rename(self.path, folder + ".previous")
         link = f"{self.path}.link-{os.getpid()}"
         if os.path.lexists(link):
             os.unlink(link)
         os.symlink(folder, link)
         os.replace(link, self.path)
-        if old_target and old_target != folder:
-            shutil.rmtree(old_target, ignore_errors=True)
+        remove_unread_folders(folder)
 
 
 def _up_to_date(searcher: Searcher) -> bool:
@@ -294,21 +389,23 @@ def stored_stamps(searcher: Searcher) -> dict[str, int]:
 def _segment_ids(segment_reader) -> list[str]:
     """The document id of every docnum of one segment, from its id column."""
     ids = list(segment_reader.column_reader(ID))
-    # Whoosh reads a column file deleted under it (segment merged away) as empty values.
+    # Whoosh reads a missing column file as empty values (a damaged index: leases keep the
+    # files of every generation being read).
     if "" in ids or len(ids) != segment_reader.doc_count_all():
-        raise Superseded("document ids unreadable: their segment was merged away")
+        raise Superseded("document ids unreadable: the index is damaged, run rebuild_index")
     return ids
 
 
 def exact_view(gen: Generation) -> ExactView:
     """The exact-match texts of this index generation, addressed by docnum."""
-    stamp = Texts.manifest_stamp(gen.path)
+    generation = gen.searcher.reader().generation()
+    manifest = manifest_for(gen.path, generation)
 
     def build():
-        if stamp is None and gen.searcher.doc_count_all():
+        if manifest is None and gen.searcher.doc_count_all():
             raise SearchUnavailable("the index has no exact-match texts: run rebuild_index")
         try:
-            texts = Texts(gen.path)
+            texts = Texts(gen.path, generation)
         except (OSError, ValueError) as error:  # missing or damaged files
             raise SearchUnavailable(f"exact-match texts unreadable: {error}") from error
         ids = [i for part, _ in gen.per_segment(ID, _segment_ids) for i in part]
@@ -320,4 +417,4 @@ def exact_view(gen: Generation) -> ExactView:
             doc_count_all=gen.searcher.doc_count_all(),
         )
 
-    return gen.cached(("exact", stamp), build)
+    return gen.cached(("exact", manifest), build)

@@ -320,3 +320,8 @@ def test_the_export_command_writes_the_whole_file_or_none(tmp_path, monkeypatch,
     with pytest.raises(OSError):
         call_command("export_corpus", "--output", str(interrupted))
     assert not interrupted.exists() and not list(tmp_path.glob("*.part"))
+
+
+def test_a_page_number_out_of_range_is_a_400_in_cursor_mode_too(api):
+    api_error(api.get("/api/v1/clauses/?pagination=cursor&page=-8"), 400)
+    api_error(api.get("/api/v1/publications/?pagination=cursor&page=x"), 400)

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from apps.policies.models import Clause
 from apps.search import exact
 from apps.search import services as index_services
-from apps.search.exact import Base, Texts, compact, count_in
+from apps.search.exact import Base, Texts, compact, count_in, manifest_for
 from apps.search.selectors import search_documents
 
 # A small alphabet: needles occur often, overlap, and sit at the edges of documents.
@@ -54,8 +54,8 @@ def test_compact_folds_and_drops_spaces():
     assert count_in("aaaa", "aa") == 3
 
 
-def _effective(folder) -> dict:
-    texts = Texts(folder)
+def _effective(folder, generation: int) -> dict:
+    texts = Texts(folder, generation)
     current = dict(texts.base.texts()) if texts.base else {}
     current.update(texts.delta)
     return {i: t for i, t in current.items() if t is not None}
@@ -63,23 +63,34 @@ def _effective(folder) -> dict:
 
 def test_delta_records_changes_and_folds_into_a_new_base(tmp_path, monkeypatch):
     monkeypatch.setattr(exact, "DELTA_LIMIT", 3)
-    Texts.build(tmp_path, [("a", "甲乙"), ("b", "丙丁"), ("c", "戊")])
-    first_base = Texts(tmp_path).base.folder
-    Texts.apply(tmp_path, {"a": "甲乙丙", "d": "新"})
-    Texts.apply(tmp_path, {"b": None})
-    assert Texts(tmp_path).base.folder == first_base  # three changes: still a delta
-    assert _effective(tmp_path) == {"a": "甲乙丙", "c": "戊", "d": "新"}
-    Texts.apply(tmp_path, {"e": "己"})  # the fourth: folded into a new base
-    texts = Texts(tmp_path)
+    Texts.build(tmp_path, [("a", "甲乙"), ("b", "丙丁"), ("c", "戊")], generation=1)
+    first_base = Texts(tmp_path, 1).base.folder
+    Texts.apply(tmp_path, {"a": "甲乙丙", "d": "新"}, generation=2)
+    Texts.apply(tmp_path, {"b": None}, generation=3)
+    assert Texts(tmp_path, 3).base.folder == first_base  # three changes: still a delta
+    assert _effective(tmp_path, 3) == {"a": "甲乙丙", "c": "戊", "d": "新"}
+    Texts.apply(tmp_path, {"e": "己"}, generation=4)  # the fourth: folded into a new base
+    texts = Texts(tmp_path, 4)
     assert texts.delta == {} and texts.base.folder != first_base
-    assert not first_base.exists()
-    assert _effective(tmp_path) == {"a": "甲乙丙", "c": "戊", "d": "新", "e": "己"}
+    assert _effective(tmp_path, 4) == {"a": "甲乙丙", "c": "戊", "d": "新", "e": "己"}
+    # Each generation still reads its own texts, until the cleanup lets it go.
+    assert _effective(tmp_path, 2) == {"a": "甲乙丙", "b": "丙丁", "c": "戊", "d": "新"}
+    Texts.clean(tmp_path, [2, 4])
+    assert _effective(tmp_path, 2) == {"a": "甲乙丙", "b": "丙丁", "c": "戊", "d": "新"}
+    assert first_base.exists()
+    Texts.clean(tmp_path, [4])
+    assert not first_base.exists() and Texts(tmp_path, 4).base.folder.exists()
+    assert sorted(p.name for p in tmp_path.glob("exact-*.json")) == ["exact-4.json"]
 
 
-def test_a_folder_without_a_base_is_searched_through_its_delta(tmp_path):
-    assert Texts(tmp_path).base is None and _effective(tmp_path) == {}
-    Texts.apply(tmp_path, {"x": "电子商务"})
-    assert _effective(tmp_path) == {"x": "电子商务"}
+def test_a_generation_reads_the_newest_manifest_not_newer_than_itself(tmp_path):
+    assert manifest_for(tmp_path, 5) is None
+    Texts.apply(tmp_path, {"x": "电子商务"}, generation=2)
+    Texts.apply(tmp_path, {"y": "平台"}, generation=6)  # not committed yet for a reader of 5
+    assert manifest_for(tmp_path, 5) == "exact-2.json"
+    assert _effective(tmp_path, 5) == {"x": "电子商务"}
+    assert _effective(tmp_path, 6) == {"x": "电子商务", "y": "平台"}
+    assert Texts(tmp_path, 1).base is None and _effective(tmp_path, 1) == {}
 
 
 # ---------------------------------------------------------------- through the search engine
@@ -129,25 +140,12 @@ def test_engine_agrees_with_the_database_on_a_base_a_delta_and_after_folding(mon
         agree()  # base and delta
         monkeypatch.setattr(exact, "DELTA_LIMIT", 3)
         write(edited[2:], lambda clause: clause.text + "甲乙丙丁戊")
-        assert Texts(backend.path).delta == {}  # folded into a new base
+        latest = backend.index.latest_generation()
+        assert Texts(backend.store.folder, latest).delta == {}  # folded into a new base
         agree()
     finally:
         write(edited, lambda clause: originals[clause.pk])
     assert index_services.index_check().clean
-
-
-def test_a_reader_that_read_the_manifest_just_before_a_fold_follows_it(tmp_path, monkeypatch):
-    Texts.build(tmp_path, [("a", "甲乙")])
-    stale = Texts._read_manifest(tmp_path)
-    Texts.build(tmp_path, [("a", "丙丁")])  # the first base is removed
-    reads = iter([stale])
-    real = Texts._read_manifest
-
-    def first_stale(folder):
-        return next(reads, None) or real(folder)
-
-    monkeypatch.setattr(Texts, "_read_manifest", staticmethod(first_stale))
-    assert [text for _, text in Texts(tmp_path).base.texts()] == ["丙丁"]
 
 
 @settings(max_examples=200, deadline=None)

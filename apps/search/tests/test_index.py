@@ -9,7 +9,8 @@ import haystack
 import pytest
 from django.core.management import CommandError, call_command
 from rest_framework.test import APIClient
-from whoosh.fields import ID, Schema
+from whoosh.fields import ID, TEXT, Schema
+from whoosh.query import Term
 
 from apps.policies.models import Clause, Regulation
 from apps.search import services as index_services
@@ -141,13 +142,17 @@ def test_damaged_exact_match_files_give_503_and_rebuild_mends_them(
     index_services.index_rebuild()  # a base of exact-match texts, not only a delta
     copy = tmp_path / "damaged"
     shutil.copytree(Path(_backend().path).resolve(), copy)
+    manifests = list(copy.glob("exact-*.json"))
+    assert manifests
     if damage == "manifest":
-        (copy / "exact.json").write_text("{not json", encoding="utf-8")
+        for manifest in manifests:
+            manifest.write_text("{not json", encoding="utf-8")
     elif damage == "base":
         for array in copy.glob("exact-*/order.npy"):
             array.write_bytes(b"\x00garbage")
     else:  # an index written before exact-match texts existed
-        (copy / "exact.json").unlink()
+        for manifest in manifests:
+            manifest.unlink()
     index_path_swapped(copy)
     with pytest.raises(SearchUnavailable):
         search_documents(query="电子商务")
@@ -250,3 +255,44 @@ def test_sort_columns_read_segment_by_segment_equal_the_whole_column():
 
     backend = _backend()
     assert backend.store.read(backend.searcher, compare) > 1  # segments
+
+
+def test_a_reader_keeps_its_generation_while_writers_merge_it_away(tmp_path):
+    """A searcher's files stay while it reads, however many commits merge them away; once
+    it moves on, the next commit removes them."""
+    store = IndexStore(str(tmp_path / "index"))
+    store.open(Schema(id=ID(stored=True, unique=True), body=TEXT(stored=True)))
+    folder = Path(store.folder)
+    for number in range(20):  # twenty small segments
+        with store._locked() as writer:
+            writer.add_document(id=str(number), body=f"条文 {number}")
+    held = store.searcher()
+    held_files = {p.name for p in folder.iterdir() if p.is_file() and "LOCK" not in p.name}
+    expected = sorted(fields["id"] for fields in held.all_stored_fields())
+
+    def write_and_merge():  # another thread, as another worker would
+        for number in range(20, 40):
+            with store._locked() as writer:
+                writer.add_document(id=str(number), body=f"条文 {number}")
+        with store._locked() as writer:
+            writer.add_document(id="last", body="合并")
+        store.index.optimize()  # everything merged into one new segment
+
+    thread = threading.Thread(target=write_and_merge)
+    thread.start()
+    thread.join(60)
+    assert {name for name in held_files if not (folder / name).exists()} == set()
+    # Lazily opened files (stored fields, columns) are read after the merges: all there.
+    assert sorted(fields["id"] for fields in held.all_stored_fields()) == expected
+    assert len(held.search(Term("body", "条文"), limit=None)) == 20
+    assert len(list(folder.glob("*.toc"))) >= 2  # the held generation's and the newest
+
+    newest = store.searcher()  # this thread moves on: its old lease is released
+    assert newest is not held and newest.doc_count() == 41
+    with store._locked() as writer:
+        writer.add_document(id="after", body="清理")
+    left = {name for name in held_files if (folder / name).exists()}
+    assert not left, left
+    # Left: the generation this thread reads now, and the newest.
+    tocs = sorted(int(p.stem.split("_")[-1]) for p in folder.glob("*.toc"))
+    assert tocs == [newest.reader().generation(), store.index.latest_generation()]
