@@ -102,3 +102,4 @@ SYNC_PARAMS = [
         ),
     ),
 ]
+SYNC_NAMES = tuple(parameter.name for parameter in SYNC_PARAMS)

@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from .models import Article, Publication
 
 
-def _day(value) -> str | None:
+def iso_day(value) -> str | None:
+    """A date as YYYY-MM-DD, or None."""
     return value.isoformat() if value else None
 
 
@@ -19,7 +20,7 @@ def publication_records(ids: Iterable[int]) -> dict[int, dict]:
             "title": publication.title,
             "publisher": publication.publisher,
             "issue_label": publication.issue_label,
-            "published_on": _day(publication.published_on),
+            "published_on": iso_day(publication.published_on),
             "source_path": publication.source_path,
             "checksum": publication.checksum,
             "updated_at": publication.updated_at.isoformat(),

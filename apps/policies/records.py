@@ -10,13 +10,9 @@ from django.db.models import Model
 from django.urls import reverse
 
 from apps.documents.models import Article, Publication
-from apps.documents.records import article_records, publication_records
+from apps.documents.records import article_records, iso_day, publication_records
 
 from .models import Clause, Regulation
-
-
-def _day(value) -> str | None:
-    return value.isoformat() if value else None
 
 
 def regulation_records(ids: Iterable[int]) -> dict[int, dict]:
@@ -35,13 +31,13 @@ def regulation_records(ids: Iterable[int]) -> dict[int, dict]:
             "approvers": sorted(body.name for body in r.approvers.all()),
             "province": r.province,
             "city": r.city,
-            "promulgated_on": _day(r.promulgated_on),
-            "effective_on": _day(r.effective_on),
+            "promulgated_on": iso_day(r.promulgated_on),
+            "effective_on": iso_day(r.effective_on),
             "status": r.status,
             "work": r.work_id,
             "version_label": r.version_label,
-            "in_force_from": _day(r.in_force_from),
-            "expires_on": _day(r.expires_on),
+            "in_force_from": iso_day(r.in_force_from),
+            "expires_on": iso_day(r.expires_on),
             "repealed": r.repealed,
             "superseded": r.superseded,
             "has_full_text": r.has_full_text,

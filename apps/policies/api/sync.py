@@ -29,6 +29,7 @@ from apps.core.schema import (
     MOMENT_PATTERN,
     PAGE_PARAMS,
     READ_ERRORS,
+    SYNC_NAMES,
     SYNC_PARAMS,
     int_param,
 )
@@ -36,13 +37,17 @@ from apps.core.throttling import AnonThrottle, ExportThrottle, UserThrottle
 from lawtext.numerals import ascii_int
 
 from .. import selectors
-from ..forms import ClauseFilterForm
+from ..forms import ClauseFilterForm, RegulationFilterForm
 from ..models import Clause, suffix_ordinal
 from ..records import KINDS
 from ..sync import corpus_lines, corpus_querysets
 from .serializers import ClauseSerializer
 from .views import AS_OF, LIST_PARAMS
 
+# The regulation list's filters, as the clause list and the export take them.
+REGULATION_FILTERS = [
+    p for p in LIST_PARAMS if p.name not in ("ordering", "page", "page_size", *SYNC_NAMES)
+]
 NDJSON = "application/x-ndjson"
 KIND_CHOICE = "|".join(KINDS)
 FEED_LIMIT = 100
@@ -50,9 +55,12 @@ FEED_MAX_LIMIT = 1000
 
 SINCE = OpenApiParameter(
     "since",
-    {"type": "string", "pattern": r"^(\d{1,9}\.)?\d{1,19}\.\d{1,19}$|" + MOMENT_PATTERN[1:]},
+    {
+        "type": "string",
+        "pattern": r"^(?:(\d{1,9}\.)?\d{1,19}\.\d{1,19}|" + MOMENT_PATTERN[1:-1] + ")$",
+    },
     description=(
-        "上次应答中的 cursor（如 0.1234，精确：不漏、不重），或 ISO 8601 时间/日期"
+        "上次应答中的 cursor（如 0.0.1234，精确：不漏、不重），或 ISO 8601 时间/日期"
         "（如 2026-12-01T00:00:00Z：从该时刻起记录的变更，仅供首次使用）；不给时从头开始"
     ),
 )
@@ -185,7 +193,7 @@ class ClauseListAllView(GenericAPIView):
     @extend_schema(
         summary="全部条文（跨法规），可按法规的筛选条件、as_of 与 updated_since 筛选",
         parameters=[
-            *(p for p in LIST_PARAMS if p.name not in ("ordering", "page", "page_size")),
+            *REGULATION_FILTERS,
             AS_OF,
             *PAGE_PARAMS,
             *SYNC_PARAMS,
@@ -216,6 +224,7 @@ class CorpusExportView(APIView):
             '每行一个 JSON 对象：{"type": publication|article|regulation|clause, …记录的全部字段}，'
             "与变更流中的 record 相同。应答头 X-Changes-Cursor 为导出开始时变更流的位置："
             "导入后以它为 since 继续同步，导出期间的写入不会遗漏。"
+            "法规的筛选条件（level、province 等）限定导出的法规及其条文。"
         ),
         parameters=[
             OpenApiParameter("format", str, enum=["ndjson"], description="导出格式（ndjson）"),
@@ -227,11 +236,12 @@ class CorpusExportView(APIView):
             OpenApiParameter(
                 "since", MOMENT, description="ISO 8601 时间或日期：只导出此后新建或修改的记录"
             ),
+            *REGULATION_FILTERS,
         ],
         responses={(200, NDJSON): OpenApiTypes.BINARY, **READ_ERRORS},
     )
     def get(self, request):
-        reject_empty(request)
+        reject_empty(request, allowed=("q", "issuer", "province", "city"))
         if request.query_params.get("format", "ndjson") != "ndjson":
             raise ApiError("format 只能是 ndjson。", fields={"format": ["ndjson"]})
         kinds = request.query_params.get("types", ",".join(KINDS)).split(",")
@@ -241,8 +251,12 @@ class CorpusExportView(APIView):
             )
         raw = request.query_params.get("since")
         since = moment_parse(raw, name="since") if raw is not None else None
+        form = RegulationFilterForm(request.query_params)
+        raise_for_form(form)
         cursor = cursor_latest()
-        querysets = corpus_querysets(kinds=list(dict.fromkeys(kinds)), since=since)
+        querysets = corpus_querysets(
+            kinds=list(dict.fromkeys(kinds)), since=since, filters=form.filters()
+        )
         response = StreamingHttpResponse(corpus_lines(querysets), content_type=NDJSON)
         response["X-Changes-Cursor"] = str(cursor)
         response["Content-Disposition"] = 'attachment; filename="corpus.ndjson"'

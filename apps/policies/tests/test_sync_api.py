@@ -325,3 +325,15 @@ def test_the_export_command_writes_the_whole_file_or_none(tmp_path, monkeypatch,
 def test_a_page_number_out_of_range_is_a_400_in_cursor_mode_too(api):
     api_error(api.get("/api/v1/clauses/?pagination=cursor&page=-8"), 400)
     api_error(api.get("/api/v1/publications/?pagination=cursor&page=x"), 400)
+
+
+def test_the_export_takes_the_regulation_lists_filters(api):
+    response = api.get(f"/api/v1/export/?types=regulation,clause&level={quote('法律')}")
+    records = _ndjson(b"".join(response.streaming_content))
+    laws = Regulation.objects.filter(level=Level.LAW)
+    assert sorted(r["id"] for r in records if r["type"] == "regulation") == sorted(
+        laws.values_list("pk", flat=True)
+    )
+    clauses = [r for r in records if r["type"] == "clause"]
+    assert len(clauses) == Clause.objects.filter(regulation__in=laws).count() > 0
+    api_error(api.get("/api/v1/export/?level=nothing"), 400)
