@@ -33,6 +33,15 @@ _STAMP = {
 }
 
 
+def _log_sql(vendor: str, kind: str, action: str, select: str) -> str:
+    """Log `action` for the `kind` records that `select` names (object_id, slug, number,
+    suffix, optionally followed by FROM/WHERE)."""
+    return (
+        f"INSERT INTO core_change ({COLUMNS}) "
+        f"SELECT {_STAMP[vendor]}, '{kind}', '{action}', {select}"
+    )
+
+
 @dataclass(frozen=True)
 class Trigger:
     """After `event` on `table`, log `action` for the `kind` records that `select` names.
@@ -51,11 +60,7 @@ class Trigger:
 
     def statement(self, vendor: str) -> str:
         row = "OLD" if self.event == "DELETE" else "NEW"
-        select = self.select.format(row=row)
-        return (
-            f"INSERT INTO core_change ({COLUMNS}) "
-            f"SELECT {_STAMP[vendor]}, '{self.kind}', '{self.action}', {select}"
-        )
+        return _log_sql(vendor, self.kind, self.action, self.select.format(row=row))
 
     def create(self, vendor: str) -> list[str]:
         if vendor == "sqlite":
@@ -108,12 +113,8 @@ def uninstall(schema_editor, triggers: list[Trigger]) -> None:
 
 def backfill(schema_editor, *, kind: str, table: str, select: str) -> None:
     """Log every existing row of `table` as created (records written before the log existed)."""
-    vendor = schema_editor.connection.vendor
-    schema_editor.execute(
-        f"INSERT INTO core_change ({COLUMNS}) "
-        f"SELECT {_STAMP[vendor]}, '{kind}', 'created', {select.format(row=table)} "
-        f"FROM {table} ORDER BY {table}.id"
-    )
+    rows = f"{select.format(row=table)} FROM {table} ORDER BY {table}.id"
+    schema_editor.execute(_log_sql(schema_editor.connection.vendor, kind, "created", rows))
 
 
 # ---------------------------------------------------------------- cursor and reads
@@ -160,15 +161,14 @@ def horizon() -> Horizon:
     return Horizon((row.pruned_txid, row.pruned_id), row.generation)
 
 
-def cursor_expired(cursor: Cursor, *, from_time: bool) -> bool:
-    """May a client at `cursor` have missed a deletion whose tombstone is gone?
+def cursor_expired(cursor: Cursor, limit: Horizon, *, from_time: bool) -> bool:
+    """May a client at `cursor` have missed a deletion whose tombstone is gone (`limit`)?
 
     From the start it has no copy to leave stale. A cursor handed out before the last pruning
     that lies behind the newest tombstone removed may have. A time names no generation: behind
     that tombstone is too late."""
     if cursor.position == (0, 0):
         return False
-    limit = horizon()
     behind = cursor.position < limit.position
     return behind if from_time else behind and cursor.generation < limit.generation
 
@@ -202,7 +202,7 @@ def moment_parse(value: str, *, name: str) -> datetime:
 
 def since_parse(value: str) -> tuple[Cursor, bool]:
     """`since`: a cursor from an earlier answer, or a time (the entries logged from then on)
-    → (the cursor, whether it came from a time)."""
+    → (the cursor, whether it came from a time; such a cursor names no pruning generation)."""
     if _CURSOR.match(value.strip()):
         return cursor_parse(value), False
     try:
@@ -219,20 +219,24 @@ def changed_since(queryset: QuerySet, *, kind: str, moment: datetime) -> QuerySe
 
 
 def cursor_before(moment: datetime) -> Cursor:
-    """The cursor just before the first entry logged at or after `moment`."""
+    """The position just before the first entry logged at or after `moment`."""
     first = (
         Change.objects.filter(at__gte=moment).order_by("txid", "id").values("txid", "id").first()
     )
     if first is None:
-        return cursor_latest()
-    return Cursor(first["txid"], first["id"] - 1, horizon().generation)
+        return _last_position()
+    return Cursor(first["txid"], first["id"] - 1)
+
+
+def _last_position() -> Cursor:
+    last = Change.objects.order_by("-txid", "-id").values("txid", "id").first()
+    return Cursor(last["txid"], last["id"]) if last else Cursor()
 
 
 def cursor_latest() -> Cursor:
-    """The cursor after every entry logged so far."""
-    last = Change.objects.order_by("-txid", "-id").values("txid", "id").first()
-    generation = horizon().generation
-    return Cursor(last["txid"], last["id"], generation) if last else Cursor(0, 0, generation)
+    """The cursor after every entry logged so far, in the current pruning generation."""
+    last = _last_position()
+    return Cursor(last.txid, last.id, horizon().generation)
 
 
 def feed_sql(vendor: str) -> str:

@@ -11,7 +11,7 @@ from lawtext.numerals import ascii_int
 
 from .exceptions import ApiError
 
-MAX_PAGE = 100_000  # as the schema states it (apps.core.schema.PAGE_PARAMS)
+MAX_PAGE = 100_000  # the highest page number (the schema states it: apps.core.schema.PAGE_PARAMS)
 
 
 class IdCursorPagination(CursorPagination):

@@ -4,6 +4,8 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, inline_serializer
 from rest_framework import serializers
 
+from .pagination import MAX_PAGE
+
 
 class ApiSchema(AutoSchema):
     """Reads are public: say so in the schema (an empty security requirement) for safe methods."""
@@ -74,7 +76,7 @@ def many_param(
     )
 
 
-PAGE_PARAMS = [int_param("page", 1, 100_000, "页码"), int_param("page_size", 1, 100, "每页条数")]
+PAGE_PARAMS = [int_param("page", 1, MAX_PAGE, "页码"), int_param("page_size", 1, 100, "每页条数")]
 
 # An ISO 8601 time or day (apps.core.changes.moment_parse): a day of 1900–2100, a time of day,
 # an offset.

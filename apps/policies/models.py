@@ -235,6 +235,11 @@ class Regulation(models.Model):
         return self.display_title
 
 
+def clause_key(number: int, suffix: str) -> str:
+    """URL form of a clause's number: '38', or '10-1' for 第十条之一."""
+    return f"{number}-{suffix_ordinal(suffix)}" if suffix else str(number)
+
+
 def suffix_ordinal(suffix: str) -> int:
     """'之一' → 1; '' → 0."""
     return cn_to_int(suffix.removeprefix("之")) or 0 if suffix else 0
@@ -280,7 +285,7 @@ class Clause(models.Model):
     @property
     def key(self) -> str:
         """URL form of the number: '38', or '10-1' for 第十条之一."""
-        return f"{self.number}-{suffix_ordinal(self.suffix)}" if self.suffix else str(self.number)
+        return clause_key(self.number, self.suffix)
 
     @property
     def lineage_id(self) -> int:

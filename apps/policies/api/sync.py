@@ -38,7 +38,7 @@ from lawtext.numerals import ascii_int
 
 from .. import selectors
 from ..forms import ClauseFilterForm, RegulationFilterForm
-from ..models import Clause, suffix_ordinal
+from ..models import Clause, clause_key
 from ..records import KINDS
 from ..sync import corpus_lines, corpus_querysets
 from .serializers import ClauseSerializer
@@ -72,8 +72,7 @@ def identity(change: Change) -> dict:
     if change.kind == "regulation":
         return {"id": change.object_id, "slug": change.slug}
     if change.kind == "clause":
-        number = change.number or 0
-        key = f"{number}-{suffix_ordinal(change.suffix)}" if change.suffix else str(number)
+        key = clause_key(change.number or 0, change.suffix)
         return {"id": change.object_id, "regulation": change.slug, "number": key}
     return {"id": change.object_id}
 
@@ -139,7 +138,8 @@ class ChangeFeedView(APIView):
     def get(self, request):
         reject_empty(request)
         cursor, from_time = since_parse(request.query_params.get("since", "0.0.0"))
-        if cursor_expired(cursor, from_time=from_time):
+        limit_of_tombstones = horizon()
+        if cursor_expired(cursor, limit_of_tombstones, from_time=from_time):
             raise ApiError(
                 "该游标早于已清理的删除记录，可能错过了删除；请从头重新同步（不带 since）。",
                 status_code=410,
@@ -154,7 +154,7 @@ class ChangeFeedView(APIView):
         changes = changes_after(cursor, limit=limit + 1)
         more = len(changes) > limit
         changes = changes[:limit]
-        current = Cursor(cursor.txid, cursor.id, horizon().generation)
+        current = Cursor(cursor.txid, cursor.id, limit_of_tombstones.generation)
         after = current.after(changes[-1]) if changes else current
         query = {"since": str(after), "limit": limit}
         if not with_records:
