@@ -28,7 +28,7 @@ from whoosh.writing import SegmentWriter
 
 from . import leases
 from .caches import Caches, Generation
-from .exact import ExactView, Texts, compact, manifest_for
+from .exact import ExactView, Texts, compact
 from .facets import live_docs
 
 log = logging.getLogger(__name__)
@@ -233,9 +233,9 @@ class IndexStore:
             raise SearchUnavailable(str(error)) from error
 
     def _open_searcher(self, open_searcher: Callable[[], Searcher]) -> Searcher:
-        """A searcher of the current generation. Refreshing it reads the table of contents that
-        a concurrent commit may delete just then (the race `_open_index` retries too): again
-        from a fresh searcher; SearchUnavailable when the files stay missing or are corrupt."""
+        """A searcher of the current generation; again from a fresh one when files are missing
+        as it opens (a rebuild has just swapped another folder in); SearchUnavailable when
+        they stay missing or are corrupt."""
         for attempt in range(1, OPEN_RETRIES + 1):
             try:
                 return open_searcher()
@@ -253,7 +253,7 @@ class IndexStore:
     def _writer(self):
         # Wait for another writer (process or thread) instead of failing with LockError.
         # Segment files stay separate: a compound file is copied into each reader's memory.
-        return KeepingWriter(self.index, timeout=WRITE_LOCK_TIMEOUT, delay=0.05, compound=False)
+        return self.index.writer(timeout=WRITE_LOCK_TIMEOUT, delay=0.05, compound=False)
 
     @contextmanager
     def _writing(self, texts: dict[str, str | None] | None):
@@ -398,16 +398,14 @@ def _segment_ids(segment_reader) -> list[str]:
 
 def exact_view(gen: Generation) -> ExactView:
     """The exact-match texts of this index generation, addressed by docnum."""
-    generation = gen.searcher.reader().generation()
-    manifest = manifest_for(gen.path, generation)
 
     def build():
-        if manifest is None and gen.searcher.doc_count_all():
-            raise SearchUnavailable("the index has no exact-match texts: run rebuild_index")
         try:
-            texts = Texts(gen.path, generation)
+            texts = Texts(gen.path, gen.searcher.reader().generation())
         except (OSError, ValueError) as error:  # missing or damaged files
             raise SearchUnavailable(f"exact-match texts unreadable: {error}") from error
+        if texts.manifest_name is None and gen.searcher.doc_count_all():
+            raise SearchUnavailable("the index has no exact-match texts: run rebuild_index")
         ids = [i for part, _ in gen.per_segment(ID, _segment_ids) for i in part]
         docnum_of = {ids[docnum]: docnum for docnum in live_docs(gen).tolist()}
         return ExactView(
@@ -417,4 +415,5 @@ def exact_view(gen: Generation) -> ExactView:
             doc_count_all=gen.searcher.doc_count_all(),
         )
 
-    return gen.cached(("exact", manifest), build)
+    # A committed generation's manifest never changes: the generation is the key.
+    return gen.cached("exact", build)
