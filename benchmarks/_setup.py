@@ -24,3 +24,16 @@ def throwaway_django(prefix: str, *, reuse: Path | None = None) -> Path:
 
     call_command("migrate", verbosity=0)
     return workdir
+
+
+def corpus_django(prefix: str, *, reuse: str | None) -> Path:
+    """Django on a throw-away folder with the whole shipped corpus ingested, or on `reuse`, an
+    ingested VAR_DIR kept from an earlier run (no ingestion)."""
+    workdir = throwaway_django(prefix, reuse=Path(reuse) if reuse else None)
+    if not reuse:
+        from django.conf import settings
+
+        from apps.ingest.services import corpus_ingest
+
+        corpus_ingest(paths=[Path(settings.CORPUS_DIR)])
+    return workdir

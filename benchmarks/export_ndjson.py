@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _http import start_gunicorn, stop_gunicorn  # noqa: E402
-from _setup import ROOT, throwaway_django  # noqa: E402
+from _setup import ROOT, corpus_django  # noqa: E402
 
 TABLES = {
     "publication": "documents_publication",
@@ -42,14 +42,9 @@ def main() -> None:
     parser.add_argument("--reuse", help="an ingested VAR_DIR (e.g. var): no ingestion")
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args()
-    workdir = throwaway_django("ndjson-", reuse=Path(args.reuse) if args.reuse else None)
-    from django.conf import settings
+    workdir = corpus_django("ndjson-", reuse=args.reuse)
     from django.db import connection
 
-    if not args.reuse:
-        from apps.ingest.services import corpus_ingest
-
-        corpus_ingest(paths=[Path(settings.CORPUS_DIR)])
     with connection.cursor() as cursor:
         expected = {}
         for kind, table in TABLES.items():

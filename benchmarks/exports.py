@@ -23,7 +23,7 @@ from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _http import home_times_beside, start_gunicorn, stop_gunicorn  # noqa: E402
-from _setup import throwaway_django  # noqa: E402
+from _setup import corpus_django  # noqa: E402
 
 TITLES = ["中华人民共和国民法典", "中华人民共和国电子商务法"]
 
@@ -33,15 +33,9 @@ def main() -> None:
     parser.add_argument("--reuse", help="an ingested VAR_DIR (e.g. var): no ingestion")
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args()
-    workdir = throwaway_django("exports-", reuse=Path(args.reuse) if args.reuse else None)
-    from django.conf import settings
-
+    workdir = corpus_django("exports-", reuse=args.reuse)
     from apps.policies.models import Regulation
 
-    if not args.reuse:
-        from apps.ingest.services import corpus_ingest
-
-        corpus_ingest(paths=[Path(settings.CORPUS_DIR)])
     regulations = [
         Regulation.objects.filter(title=title, has_full_text=True, superseded=False).first()
         for title in TITLES

@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _http import SERVE_WORKERS, home_times_beside  # noqa: E402
-from _setup import throwaway_django  # noqa: E402
+from _setup import corpus_django  # noqa: E402
 
 FREQUENT = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也"
 WORDS = "应当 规定 国家 管理 有关 部门 人民 政府 依法 单位 责任 法律 行政 进行 组织 工作".split()
@@ -49,13 +49,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=SERVE_WORKERS, help="gunicorn's")
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args()
-    workdir = throwaway_django("worst-", reuse=Path(args.reuse) if args.reuse else None)
-    from django.conf import settings
-
-    if not args.reuse:
-        from apps.ingest.services import corpus_ingest
-
-        corpus_ingest(paths=[Path(settings.CORPUS_DIR)])
+    workdir = corpus_django("worst-", reuse=args.reuse)
     figures = {"selector_ms": selector_times()}
     if not args.no_http:
         figures["http"] = http_interference(workdir, args.workers)
