@@ -144,12 +144,22 @@ CACHES["pages"] = {
 
 
 def _search_connection(url: str) -> dict:
-    """SEARCH_URL → a haystack connection: whoosh:///abs/path (the only engine there is)."""
+    """SEARCH_URL → a haystack connection: whoosh:///abs/path (files on this host), or postgres:
+    (tables in the default database, which must then be PostgreSQL: the index is written in the
+    same transactions as the records)."""
     parsed = urlparse(url)
     if parsed.scheme == "whoosh":
         return {"ENGINE": "apps.search.backend.ChineseWhooshEngine", "PATH": parsed.path}
+    if parsed.scheme in ("postgres", "postgresql") and not (parsed.netloc or parsed.path):
+        if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+            raise environ.ImproperlyConfigured(
+                "SEARCH_URL=postgres: keeps the index in the default database, which must be "
+                "PostgreSQL: set DATABASE_URL=postgres://… as well"
+            )
+        return {"ENGINE": "apps.search.postgres.backend.PostgresSearchEngine"}
     raise environ.ImproperlyConfigured(
-        f"SEARCH_URL scheme not supported: {parsed.scheme!r} (use whoosh:///absolute/path)"
+        f"SEARCH_URL not supported: {url!r} (use whoosh:///absolute/path, or postgres: for the "
+        "default database; the index cannot live in another database than the records)"
     )
 
 

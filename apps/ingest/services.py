@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -29,6 +30,7 @@ from apps.policies.services.regulations import (
 )
 from apps.policies.services.versions import works_refresh
 from apps.search.services import index_reconcile, index_sync_paused
+from apps.search.sync import writes_in_transaction
 from lawtext.catalogue_db import STATUS_REPEALED, CatalogueIndex, catalogue_status
 from lawtext.census import count_clause_lines
 from lawtext.clauses import clause_number_gaps, validate_clause_numbers
@@ -397,9 +399,32 @@ def corpus_ingest(
     """
     report = IngestReport()
     units = ingest_units(corpus_files(paths))
+    in_transaction = transaction.get_connection().in_atomic_block  # the caller's
+    # With the index in PostgreSQL, the whole load is one transaction (each file a savepoint):
+    # its records and their index rows commit together, or not at all.
+    whole = transaction.atomic() if writes_in_transaction() and not dry_run else nullcontext()
+    with whole:
+        if not dry_run:
+            issuing_body_aliases_load(rows=issuer_alias_rows())
+        rebuilt = _units_ingest(
+            units,
+            report,
+            dry_run=dry_run,
+            force=force,
+            progress=progress,
+            index_progress=index_progress,
+        )
+        if not (dry_run or rebuilt or in_transaction):
+            # The index updates of an earlier run killed mid-way were lost with it, while the
+            # files it committed now read as unchanged: compare the index with the database.
+            # (A rebuild already ends with that comparison.)
+            index_reconcile(bulk_threshold=BULK_REINDEX_CLAUSES)
+    return report
+
+
+def _units_ingest(units, report: IngestReport, *, dry_run, force, progress, index_progress) -> bool:
+    """Ingest the units into `report`, then refresh their works; whether the index is rebuilt."""
     touched: set[int] = set()
-    if not dry_run:
-        issuing_body_aliases_load(rows=issuer_alias_rows())
     with index_sync_paused() as index_sync:
         for position, unit in enumerate(units, start=1):
             result, ids = _ingest_unit(unit, dry_run=dry_run, force=force)
@@ -418,10 +443,4 @@ def corpus_ingest(
         written = sum(f.clauses for f in report.files if f.outcome in ("created", "updated"))
         index_sync.rebuild = written > BULK_REINDEX_CLAUSES
         index_sync.progress = index_progress
-    in_transaction = transaction.get_connection().in_atomic_block
-    if not (dry_run or index_sync.rebuild or in_transaction):
-        # The index updates of an earlier run killed mid-way were lost with it, while the
-        # files it committed now read as unchanged: compare the index with the database.
-        # (A rebuild already ends with that comparison.)
-        index_reconcile(bulk_threshold=BULK_REINDEX_CLAUSES)
-    return report
+    return index_sync.rebuild

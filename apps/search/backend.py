@@ -182,6 +182,11 @@ class ChineseWhooshBackend(WhooshSearchBackend):
         schema = self._load_schema()
         return self.store.build_aside(schema, documents, self.exact_field, procs=procs)
 
+    def replace_all(self, documents, *, procs: int = 1) -> None:
+        """A new index of `documents` (prepared dicts), built beside the live one and swapped
+        in: searches read the old one until then."""
+        self.swap_in(self.build_aside(documents, procs=procs))
+
     def swap_in(self, folder: str) -> None:
         """Point the index path at `folder` in one atomic rename; remove the old generation."""
         self.store.swap_in(folder)

@@ -217,16 +217,7 @@ def in_force_first(gen: Generation, ranked: list[tuple[int, float]]) -> list[tup
         return ranked
     docnums = np.fromiter((d for d, _ in ranked), np.int64, len(ranked))
     groups = _sort_keys(gen, "lineage")[docnums]
-    in_force = _in_force(gen)[docnums]
-    reordered = list(ranked)
-    for group in np.unique(groups[~in_force]):
-        places = np.flatnonzero(groups == group)
-        if len(places) < 2 or not in_force[places].any():
-            continue
-        members = sorted(places, key=lambda i: (not in_force[i], i))
-        for place, member in zip(places, members, strict=True):
-            reordered[place] = ranked[member]
-    return reordered
+    return ranking.in_force_first_of(ranked, groups, _in_force(gen)[docnums])
 
 
 def _within_days(gen: Generation, hits: Hits, day_ranges) -> Hits:

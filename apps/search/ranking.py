@@ -186,3 +186,45 @@ def proximity_factors(texts: list[str], words: list[str]) -> np.ndarray:
         if span:
             factors[at] += PROXIMITY_WEIGHT * min(1.0, needed / span)
     return factors
+
+
+# Where a defined term can end: before closing quotes and a definition's ending (X，是指).
+_TERM_THEN_DEFINITION = re.compile(
+    f"(?=[{re.escape(CLOSING_QUOTES)}]*(?:{'|'.join(map(re.escape, DEFINITION_ENDINGS))}))"
+)
+
+
+def defined_terms(body: str) -> set[str]:
+    """Every term a compacted text defines, by the rules `defining` applies to one term's
+    occurrences: kept with the text by the PostgreSQL backend, so that a query reads them from
+    an index instead of every occurrence of its word."""
+    padded = SEPARATOR_CHAR * WINDOW_BEFORE + body + SEPARATOR_CHAR * WINDOW_AFTER
+    ends = {match.start() for match in _TERM_THEN_DEFINITION.finditer(body)}
+    ends.update(at for at, char in enumerate(body) if char in DESCRIBED_ENDINGS)  # 为X。
+    ends.update(length for length in DEFINED_TERM_CHARS if body[length : length + 1] == OPENING)
+    found = set()
+    for end in ends:
+        for length in DEFINED_TERM_CHARS:
+            start = end - length
+            if start < 0:
+                break
+            window = padded[start : start + WINDOW_BEFORE + length + WINDOW_AFTER]
+            if _defines(window, length):
+                found.add(body[start:end])
+    return found
+
+
+def in_force_first_of(
+    ranked: list[tuple[int, float]], groups: np.ndarray, in_force: np.ndarray
+) -> list[tuple[int, float]]:
+    """`ranked` with, in each lineage (`groups`, per ranked entry), the version in force
+    (`in_force`, per ranked entry) in the place of the best ranked of its versions."""
+    reordered = list(ranked)
+    for group in np.unique(groups[~in_force]):
+        places = np.flatnonzero(groups == group)
+        if len(places) < 2 or not in_force[places].any():
+            continue
+        members = sorted(places, key=lambda i: (not in_force[i], i))
+        for place, member in zip(places, members, strict=True):
+            reordered[place] = ranked[member]
+    return reordered

@@ -65,10 +65,12 @@ def bm25(
     length; every document that holds the word is in `counts`."""
     matched = len(counts)
     idf = np.log(1 + (doc_count - matched + 0.5) / (matched + 0.5))
-    return _bm25(idf, counts, lengths, average_length)
+    return bm25_with_idf(idf, counts, lengths, average_length)
 
 
-def _bm25(idf: float, tf: np.ndarray, lengths: np.ndarray, average_length: float) -> np.ndarray:
+def bm25_with_idf(
+    idf: float, tf: np.ndarray, lengths: np.ndarray, average_length: float
+) -> np.ndarray:
     """BM25 in the order of operations of whoosh.scoring.bm25, so that the scores are Whoosh's
     to the last bit."""
     return idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * lengths / average_length)))
@@ -125,7 +127,7 @@ def word_scores(searcher, field: str, word: str, docnums: np.ndarray) -> np.ndar
         weights = _posting_weights(getattr(postings, "child", postings), local)
         present = np.flatnonzero(weights)
         lengths = np.array([reader.doc_field_length(int(d), field) for d in local[present]])
-        scores[low + present] = _bm25(idf, weights[present], lengths, average_length)
+        scores[low + present] = bm25_with_idf(idf, weights[present], lengths, average_length)
     return scores
 
 

@@ -41,12 +41,19 @@ def index_sync_paused():
     finally:
         collected = sync.resume()
     if control.rebuild:
-        transaction.on_commit(
-            lambda: index_rebuild(procs=2, progress=control.progress), robust=True
-        )
+        rebuild = lambda: index_rebuild(procs=2, progress=control.progress)  # noqa: E731
+        _after_writes(rebuild)
     elif collected:
-        # Runs at once in autocommit mode; inside an outer transaction, only if it commits.
-        transaction.on_commit(lambda: sync.index_apply(collected), robust=True)
+        _after_writes(lambda: sync.index_apply(collected))
+
+
+def _after_writes(apply: Callable[[], object]) -> None:
+    """Write to the index now, in the transaction, when it lives in the database; else once the
+    transaction commits (at once in autocommit mode; never if it rolls back)."""
+    if sync.writes_in_transaction():
+        apply()
+    else:
+        transaction.on_commit(apply, robust=True)
 
 
 # ---------------------------------------------------------------- rebuild, check, repair
@@ -68,15 +75,20 @@ def _documents(backend, progress: Callable | None, indexed: dict) -> Iterable[di
 
 
 def index_rebuild(*, progress: Callable | None = None, procs: int = 1) -> int:
-    """Build a complete new index beside the live one and swap it in.
+    """Build a complete new index and put it in the place of the live one.
 
-    Searches keep using the old index until the swap; a crash leaves it untouched. Changes made
-    while the build ran are applied to the new index right after the swap.
+    Searches keep using the old index until then; a crash leaves it untouched. Changes made
+    while the build ran are applied to the new index right after (on Whoosh; on PostgreSQL,
+    writers wait for the rebuild's transaction).
     """
     backend = sync.search_backend()
     indexed: dict[str, int] = {}
-    folder = backend.build_aside(_documents(backend, progress, indexed), procs=procs)
-    backend.swap_in(folder)
+    documents = _documents(backend, progress, indexed)
+    if sync.writes_in_transaction():  # the new rows replace the old ones in one commit
+        with transaction.atomic():
+            backend.replace_all(documents, procs=procs)
+    else:  # files beside the database: no transaction to hold (SQLite's would stop writers)
+        backend.replace_all(documents, procs=procs)
     index_repair(known=indexed)
     return len(indexed)
 

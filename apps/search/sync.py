@@ -1,8 +1,10 @@
-"""The index kept in step with the database: after a transaction commits, not before.
+"""The index kept in step with the database.
 
-Saves and deletes of indexed models are collected per transaction and applied once it commits
-(so a rolled-back write never reaches the index); while ingestion runs, they are held and
-applied in one batch at the end (`services.index_sync_paused`).
+On Whoosh (files beside the database), saves and deletes of indexed models are collected per
+transaction and applied once it commits, so a rolled-back write never reaches the index. On
+PostgreSQL (`transactional` backends) they are written at once, in the transaction itself: the
+index commits or rolls back with the records. While ingestion runs, they are held and applied
+in one batch at the end (`services.index_sync_paused`).
 """
 
 from __future__ import annotations
@@ -47,6 +49,11 @@ class IndexChanges:
 
 def search_backend():
     return connections["default"].get_backend()
+
+
+def writes_in_transaction() -> bool:
+    """Whether the index is written in the database's transactions (PostgreSQL backend)."""
+    return getattr(search_backend(), "transactional", False)
 
 
 def index_of(model):
@@ -155,7 +162,11 @@ class IndexSyncSignalProcessor(BaseSignalProcessor):
         self._flush_on_commit()
 
     def _flush_on_commit(self) -> None:
-        if not is_paused():
+        if is_paused():
+            return
+        if writes_in_transaction():
+            self._flush()  # a failure fails the transaction: the index never disagrees
+        else:
             # robust: a failing index write is logged (check_index --repair mends it), the
             # committed database write still succeeds.
             transaction.on_commit(self._flush, robust=True)

@@ -1,0 +1,2 @@
+"""The search index in PostgreSQL (SEARCH_URL=postgres:): rows written in the same transaction as
+the records they index, shared by every app server and replica."""
