@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "apps.core.replicas.ReplicaReadsMiddleware",
 ]
 
 # Admin logins: 5 failures lock the username+IP for an hour (django-axes).
@@ -125,6 +126,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Read replicas (streaming replicas of the PostgreSQL primary), comma-separated URLs: page, API
+# and search reads go to them, writes to the primary, and each user reads their own writes
+# (apps.core.replicas).
+DATABASE_REPLICAS = []
+for _number, _url in enumerate(env.list("DATABASE_REPLICA_URLS", default=[])):
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise environ.ImproperlyConfigured("DATABASE_REPLICA_URLS needs a PostgreSQL primary")
+    _alias = f"replica{_number + 1}"
+    DATABASES[_alias] = {**environ.Env.db_url_config(_url), "TEST": {"MIRROR": "default"}}
+    DATABASE_REPLICAS.append(_alias)
+DATABASE_ROUTERS = ["apps.core.replicas.PrimaryReplicaRouter"] if DATABASE_REPLICAS else []
 
 # The default cache (throttle counts, django-axes) is shared by every worker of a host: files
 # under VAR_DIR, so a limit of 120 a minute means 120, not 120 per worker. CACHE_URL=redis://…

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import glob
+import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -12,7 +15,9 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.request import urlopen
+from urllib.error import HTTPError
+from urllib.parse import urlencode, urlparse
+from urllib.request import Request, urlopen
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,9 +28,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def search_in_postgres() -> bool:
+    """Whether this run of the suite tests the PostgreSQL search backend (SEARCH_URL=postgres:)."""
+    return os.environ.get("SEARCH_URL", "").startswith("postgres")
+
+
 def site_env(workdir: Path, **extra: str) -> dict[str, str]:
-    """Production-like settings on a throw-away folder (SQLite and index inside it by default)."""
-    return {
+    """Production-like settings on a throw-away folder: SQLite and the Whoosh index inside it
+    or, when the suite tests the PostgreSQL search backend, a throw-away database of the
+    suite's PostgreSQL server holding both (a DATABASE_URL given in `extra` is used instead)."""
+    env = {
         **os.environ,
         "VAR_DIR": str(workdir),
         "DEBUG": "0",
@@ -35,8 +47,40 @@ def site_env(workdir: Path, **extra: str) -> dict[str, str]:
         "API_ANON_THROTTLE": "100000/minute",
         "API_USER_THROTTLE": "100000/minute",
         "API_EXPORT_THROTTLE": "100000/minute",
-        **extra,
     }
+    if search_in_postgres():
+        env["DATABASE_URL"] = throwaway_database()
+        env["SEARCH_URL"] = "postgres:"
+    return {**env, **extra}
+
+
+_throwaway_databases: list[str] = []
+
+
+def throwaway_database() -> str:
+    """The URL of a new, empty database on the suite's PostgreSQL server (DATABASE_URL's),
+    dropped when the test run ends."""
+    import psycopg  # only the PostgreSQL runs need it
+
+    server = urlparse(os.environ["DATABASE_URL"])
+    name = f"fagui_site_{os.getpid()}_{len(_throwaway_databases)}"
+    admin = server._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    if not _throwaway_databases:
+        atexit.register(_drop_throwaway_databases, admin)
+    _throwaway_databases.append(name)
+    return server._replace(path=f"/{name}").geturl()
+
+
+def _drop_throwaway_databases(admin: str) -> None:
+    import psycopg
+
+    with psycopg.connect(admin, autocommit=True) as connection:
+        for name in _throwaway_databases:
+            with contextlib.suppress(psycopg.Error):
+                connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
@@ -88,9 +132,10 @@ def gunicorn(env: dict[str, str], workdir: Path, *, workers: int = 1, threads: i
 
 
 class PrivatePostgres:
-    """A PostgreSQL cluster of its own, on its own port, that a test may stop and start."""
+    """A PostgreSQL cluster of its own, on its own port, that a test may stop and start; with
+    `primary`, a streaming replica of that cluster (a pg_basebackup of it, following its WAL)."""
 
-    def __init__(self):
+    def __init__(self, *, primary: PrivatePostgres | None = None):
         found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
         if not found:
             raise RuntimeError("PostgreSQL server binaries not found under /usr/lib/postgresql")
@@ -103,7 +148,14 @@ class PrivatePostgres:
         if self.as_owner:
             shutil.chown(self.folder, "postgres")
             self.folder.chmod(0o755)
-        self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "-E", "UTF8")
+        if primary is None:  # initdb's access rules trust local connections, replication too
+            self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "-E", "UTF8")
+        else:
+            self._run(
+                "pg_basebackup", "-h", "127.0.0.1", "-p", str(primary.port), "-U", "postgres",
+                "-D", str(self.data), "--write-recovery-conf", "--wal-method=stream",
+                "--checkpoint=fast",
+            )  # fmt: skip
 
     @property
     def url(self) -> str:
@@ -122,7 +174,45 @@ class PrivatePostgres:
     def stop(self) -> None:
         self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
 
+    def sql(self, statement: str, *params) -> list[tuple]:
+        import psycopg
+
+        with psycopg.connect(self.url, autocommit=True) as connection:
+            cursor = connection.execute(statement, params or None)
+            return cursor.fetchall() if cursor.description else []
+
     def remove(self) -> None:
         with contextlib.suppress(subprocess.CalledProcessError):
             self.stop()
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def http_call(url, *, method="GET", body=None, token=None):
+    """(status, parsed JSON or text) — errors included, never raised."""
+    headers = {"Content-Type": "application/json"} if body is not None else {}
+    if token:
+        headers["Authorization"] = f"Token {token}"
+    data = json.dumps(body).encode() if body is not None else None
+    try:
+        with urlopen(Request(url, data=data, method=method, headers=headers), timeout=60) as r:
+            status, raw, kind = r.status, r.read(), r.headers.get("Content-Type", "")
+    except HTTPError as error:
+        status, raw, kind = error.code, error.read(), error.headers.get("Content-Type", "")
+    text = raw.decode()
+    return status, json.loads(text) if "json" in kind else text
+
+
+def search_url(base: str, query: str) -> str:
+    return f"{base}/api/v1/search/?{urlencode({'q': query})}"
+
+
+def prepare_site(env: dict[str, str], *laws: Path) -> str:
+    """Migrate, ingest `laws`, collect the static files and make an editor (a superuser with
+    the password a-long-test-password-1); return the editor's API token."""
+    manage(env, "migrate", "-v0")
+    manage(env, "ingest", "-v0", *map(str, laws))
+    manage(env, "collectstatic", "--noinput", "-v0")
+    env = {**env, "DJANGO_SUPERUSER_PASSWORD": "a-long-test-password-1"}
+    manage(env, "createsuperuser", "--noinput", "--username", "editor", "--email", "e@x.cn")
+    output = manage(env, "drf_create_token", "editor").stdout.decode()
+    return re.search(r"Generated token (\w+)", output)[1]

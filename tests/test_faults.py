@@ -13,13 +13,21 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from http.cookiejar import CookieJar
-from urllib.error import HTTPError
 from urllib.parse import quote, urlencode
-from urllib.request import HTTPCookieProcessor, Request, build_opener, urlopen
+from urllib.request import HTTPCookieProcessor, Request, build_opener
 
 import pytest
 
-from tests.servers import ROOT, PrivatePostgres, gunicorn, manage, site_env
+from tests.servers import (
+    ROOT,
+    PrivatePostgres,
+    gunicorn,
+    http_call,
+    manage,
+    prepare_site,
+    search_url,
+    site_env,
+)
 
 LAWS = ROOT / "fixtures" / "corpus" / "laws"
 ECOMMERCE = LAWS / "民法商法" / "电子商务法(2018-08-31).md"
@@ -28,33 +36,8 @@ ECOMMERCE_SLUG = "电子商务法-2018-08-31"
 PRIVACY_SLUG = "个人信息保护法-2021-08-20"
 
 
-def _call(url, *, method="GET", body=None, token=None):
-    """(status, parsed JSON or text) — errors included, never raised."""
-    headers = {"Content-Type": "application/json"} if body is not None else {}
-    if token:
-        headers["Authorization"] = f"Token {token}"
-    data = json.dumps(body).encode() if body is not None else None
-    try:
-        with urlopen(Request(url, data=data, method=method, headers=headers), timeout=60) as r:
-            status, raw, kind = r.status, r.read(), r.headers.get("Content-Type", "")
-    except HTTPError as error:
-        status, raw, kind = error.code, error.read(), error.headers.get("Content-Type", "")
-    text = raw.decode()
-    return status, json.loads(text) if "json" in kind else text
-
-
-def _search_url(base: str, query: str) -> str:
-    return f"{base}/api/v1/search/?{urlencode({'q': query})}"
-
-
 def _prepare_site(env, workdir):
-    manage(env, "migrate", "-v0")
-    manage(env, "ingest", "-v0", str(ECOMMERCE), str(PRIVACY))
-    manage(env, "collectstatic", "--noinput", "-v0")
-    env["DJANGO_SUPERUSER_PASSWORD"] = "a-long-test-password-1"
-    manage(env, "createsuperuser", "--noinput", "--username", "editor", "--email", "e@x.cn")
-    output = manage(env, "drf_create_token", "editor").stdout.decode()
-    return re.search(r"Generated token (\w+)", output)[1]
+    return prepare_site(env, ECOMMERCE, PRIVACY)
 
 
 # ---------------------------------------------------------------- concurrent editors
@@ -122,8 +105,8 @@ def test_concurrent_api_and_admin_edits_while_searching_lose_nothing(tmp_path):
         def api_edit(number):
             url = f"{base}/api/v1/regulations/{quote(ECOMMERCE_SLUG)}/clauses/{number}/"
             marker = f"并发接口标记{number:03d}"
-            status, body = _call(url)
-            status, body = _call(
+            status, body = http_call(url)
+            status, body = http_call(
                 url, method="PATCH", body={"text": body["text"] + marker}, token=token
             )
             with lock:
@@ -138,8 +121,8 @@ def test_concurrent_api_and_admin_edits_while_searching_lose_nothing(tmp_path):
                 statuses.append(200 if landed.endswith("/admin/policies/clause/") else 0)
 
         def search(query):
-            status, _ = _call(_search_url(base, query))
-            page_status, _ = _call(f"{base}/search/?{urlencode({'q': query})}")
+            status, _ = http_call(search_url(base, query))
+            page_status, _ = http_call(f"{base}/search/?{urlencode({'q': query})}")
             with lock:
                 statuses.extend([status, page_status])
 
@@ -162,11 +145,11 @@ def test_concurrent_api_and_admin_edits_while_searching_lose_nothing(tmp_path):
         # No lost update: every marker is in the database and found by an exact search.
         for number in api_numbers:
             url = f"{base}/api/v1/regulations/{quote(ECOMMERCE_SLUG)}/clauses/{number}/"
-            assert _call(url)[1]["text"].endswith(f"并发接口标记{number:03d}")
-            _, found = _call(_search_url(base, f'"并发接口标记{number:03d}"'))
+            assert http_call(url)[1]["text"].endswith(f"并发接口标记{number:03d}")
+            _, found = http_call(search_url(base, f'"并发接口标记{number:03d}"'))
             assert [r["number"] for r in found["results"]] == [number], found
         for index in range(len(admin_pks)):
-            _, found = _call(_search_url(base, f'"并发后台标记{index:03d}"'))
+            _, found = http_call(search_url(base, f'"并发后台标记{index:03d}"'))
             assert found["count"] == 1, found
     report = manage(env, "check_index").stdout.decode()
     assert "一致" in report, report
@@ -189,25 +172,25 @@ def test_postgresql_stopped_mid_run_gives_503_and_the_site_recovers(tmp_path, pr
     clause_page = f"/regulations/{quote(ECOMMERCE_SLUG)}/clauses/38/"
     api_clause = f"/api/v1/regulations/{quote(ECOMMERCE_SLUG)}/clauses/38/"
     with gunicorn(env, tmp_path, workers=1, threads=2) as base:
-        assert _call(base + clause_page)[0] == 200
-        assert _call(base + api_clause)[0] == 200
+        assert http_call(base + clause_page)[0] == 200
+        assert http_call(base + api_clause)[0] == 200
 
         private_postgres.stop()
-        status, page = _call(base + clause_page)
+        status, page = http_call(base + clause_page)
         assert status == 503 and "数据库暂时不可用" in page
-        status, body = _call(base + api_clause)
+        status, body = http_call(base + api_clause)
         assert status == 503 and body["error"]["code"] == "database_unavailable"
-        status, body = _call(
+        status, body = http_call(
             base + api_clause, method="PATCH", body={"text": "停机时写入"}, token=token
         )
         assert status == 503
-        assert _call(_search_url(base, "电子商务"))[0] == 503
+        assert http_call(search_url(base, "电子商务"))[0] == 503
 
         private_postgres.start()
-        assert _call(base + clause_page)[0] == 200
-        status, body = _call(base + api_clause)
+        assert http_call(base + clause_page)[0] == 200
+        status, body = http_call(base + api_clause)
         assert status == 200 and "停机时写入" not in body["text"]  # nothing half-written
-        status, body = _call(
+        status, body = http_call(
             base + api_clause, method="PATCH", body={"text": body["text"] + "恢复后"}, token=token
         )
         assert status == 200 and body["text"].endswith("恢复后")

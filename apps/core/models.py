@@ -46,3 +46,14 @@ class ChangeHorizon(models.Model):
 
     def __str__(self) -> str:
         return f"tombstones pruned through {self.generation}.{self.pruned_txid}.{self.pruned_id}"
+
+
+class ReadPosition(models.Model):
+    """Where the primary's write-ahead log stood after a user's last write (PostgreSQL with read
+    replicas): that user reads from a replica only once it has replayed that far."""
+
+    user = models.OneToOneField("auth.User", on_delete=models.CASCADE, primary_key=True)
+    lsn = models.CharField("日志位置", max_length=32)  # pg_lsn as text, e.g. 0/3000148
+
+    class Meta:
+        verbose_name = verbose_name_plural = "读取位置"

@@ -7,9 +7,11 @@ commits and rolls back with the records it indexes.
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import threading
 from collections import OrderedDict
+from collections.abc import Iterable, Iterator
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
@@ -30,6 +32,7 @@ from ..storage import SearchUnavailable
 from . import matching, storage
 
 RESULT_CACHE_SIZE = 256  # queries whose matches are kept per process, per index state
+REPLACE_BATCH = 1000  # documents analysed and written at a time by a rebuild
 
 
 class PostgresSearchBackend(BaseSearchBackend):
@@ -97,19 +100,21 @@ class PostgresSearchBackend(BaseSearchBackend):
     def clear(self, models=None, commit=True):
         self.setup()
         if models is None:
-            storage.entries_replace(())
+            storage.entries_replace([])
         else:
             storage.entries_delete_type([get_model_ct(model) for model in models])
 
     def replace_all(self, documents, *, procs: int = 1) -> None:
-        """Every row replaced by these prepared documents, in this transaction; the text is
-        analysed by `procs` processes."""
+        """Every row replaced by these prepared documents, in this transaction; their text is
+        analysed by `procs` processes, a batch at a time (the documents are read from the
+        database in this thread, between the batches' writes)."""
         self.setup()
-        if procs > 1:
-            with multiprocessing.get_context("fork").Pool(procs) as pool:
-                storage.entries_replace(pool.imap(storage.entry_row, documents, chunksize=100))
-        else:
-            storage.entries_replace(map(storage.entry_row, documents))
+        batches = _batched(documents, REPLACE_BATCH)
+        if procs < 2:
+            storage.entries_replace([storage.entry_row(doc) for doc in batch] for batch in batches)
+            return
+        with multiprocessing.get_context("fork").Pool(procs) as pool:
+            storage.entries_replace(pool.map(storage.entry_row, batch, 50) for batch in batches)
 
     def indexed_stamps(self) -> dict[str, int]:
         self.setup()
@@ -160,7 +165,7 @@ class PostgresSearchBackend(BaseSearchBackend):
         page = found.ranked[start:end]
         if not page:
             return []
-        with connection.cursor() as cursor:
+        with storage.reading().cursor() as cursor:
             cursor.execute(
                 f"SELECT id, django_ct, django_id FROM {storage.TABLE} WHERE id = ANY(%s)",
                 [[entry for entry, _ in page]],
@@ -196,6 +201,12 @@ class PostgresSearchBackend(BaseSearchBackend):
         with self._lock:
             self._found.clear()
         matching.clear_caches()
+
+
+def _batched(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
 
 
 class PostgresSearchEngine(BaseEngine):

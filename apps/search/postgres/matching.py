@@ -14,7 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db import connection
 
 from .. import ranking
 from ..analysis import cut_words
@@ -32,7 +31,7 @@ from ..matching import (
 from ..query import ParsedQuery
 from ..scoring import K1, RERANK_DEPTH, B, bm25_with_idf
 from ..search_indexes import TYPE_CLAUSE, TYPE_REGULATION
-from .storage import TABLE, IndexState
+from .storage import TABLE, IndexState, reading
 
 # Filter fields (haystack's narrow queries) and the columns they read.
 FILTER_COLUMNS = {
@@ -153,7 +152,7 @@ def run(
         )
     statement = "WITH " + ",\n".join(ctes) + "\n" + "\nUNION ALL ".join(selects)
     found = Found([], {}, 0, {name: [] for name in facets})
-    with connection.cursor() as cursor:
+    with reading().cursor() as cursor:
         cursor.execute(statement, sql.params)
         rows = cursor.fetchall()
     head = []
@@ -416,7 +415,7 @@ def _head_rows(ids: list[int], words: list[str], *, with_body: bool) -> dict[int
     """Per head entry: its authority, word count, body (when asked) and the occurrences of
     each of `words` in its tsvector."""
     body = "body" if with_body else "''"
-    with connection.cursor() as cursor:
+    with reading().cursor() as cursor:
         cursor.execute(
             f"SELECT id, authority, word_count, {body}, ARRAY(SELECT coalesce(("
             "SELECT array_length(u.positions, 1) FROM unnest(e.words) u WHERE u.lexeme = w.word"
@@ -440,7 +439,7 @@ def _documents_with(state: IndexState, word: str) -> int:
     if key not in _DOC_FREQUENCY:
         if len(_DOC_FREQUENCY) > 10_000:
             _DOC_FREQUENCY.clear()
-        with connection.cursor() as cursor:
+        with reading().cursor() as cursor:
             literal = "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
             cursor.execute(f"SELECT count(*) FROM {TABLE} WHERE words @@ %s::tsquery", [literal])
             _DOC_FREQUENCY[key] = cursor.fetchone()[0]
@@ -471,7 +470,7 @@ def _rerank_words(state: IndexState, ranked, words: list[str], rows: dict) -> li
 
 
 def _lineages(entries: list[int]) -> tuple[np.ndarray, np.ndarray]:
-    with connection.cursor() as cursor:
+    with reading().cursor() as cursor:
         cursor.execute(f"SELECT id, lineage, in_force FROM {TABLE} WHERE id = ANY(%s)", [entries])
         found = {row[0]: row[1:] for row in cursor.fetchall()}
     lineage = np.array([found.get(e, (-e, False))[0] for e in entries], dtype=np.int64)

@@ -7,7 +7,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import connection
+from django.db import connection, connections
+
+from apps.core.replicas import read_database
 
 from apps.policies.models import Status
 
@@ -119,18 +121,19 @@ def entries_delete_type(django_cts: list[str]) -> None:
         cursor.execute(f"DELETE FROM {TABLE} WHERE django_ct = ANY(%s)", [django_cts])
 
 
-def entries_replace(rows: Iterable[tuple], *, batch: int = 1000) -> int:
-    """Every row replaced by `rows`, in the current transaction; other writers wait for it
-    (readers do not: they read the rows before it until it commits)."""
+def entries_replace(batches: Iterable[list[tuple]]) -> int:
+    """Every row replaced by the rows of `batches`, in the current transaction; other writers
+    wait for it (readers do not: they read the rows before it until it commits). A batch is
+    written at a time: the next one may be read from the database meanwhile."""
     written = 0
     with connection.cursor() as cursor:
         cursor.execute(f"LOCK TABLE {TABLE} IN EXCLUSIVE MODE")
         cursor.execute(f"DELETE FROM {TABLE}")
-        columns = ", ".join(COLUMNS)
-        with cursor.cursor.copy(f"COPY {TABLE} ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-                written += 1
+        for rows in batches:
+            with cursor.cursor.copy(f"COPY {TABLE} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            written += len(rows)
     stats_fold()
     return written
 
@@ -159,8 +162,13 @@ class IndexState:
         return self.words / self.documents if self.documents else 1.0
 
 
+def reading():
+    """The connection a search reads from: this request's replica, or the primary."""
+    return connections[read_database()]
+
+
 def index_state() -> IndexState:
-    with connection.cursor() as cursor:
+    with reading().cursor() as cursor:
         cursor.execute(
             "SELECT count(*), coalesce(max(id), 0), coalesce(sum(documents), 0),"
             " coalesce(sum(length), 0), coalesce(sum(words), 0) FROM search_stats"

@@ -106,6 +106,7 @@ def _searched_count(needle: str) -> int:
 
 
 @pytest.mark.django_db
+@pytest.mark.whoosh
 def test_engine_agrees_with_the_database_on_a_base_a_delta_and_after_folding(monkeypatch):
     index_services.index_rebuild()
     backend = connections["default"].get_backend()

@@ -4,12 +4,15 @@ import pytest
 
 from apps.policies.models import Clause
 from apps.policies.selectors import heading_openers
+from apps.search import services as index_services
 from apps.search.exact import compact
 from apps.search.ranking import (
     LEVEL_WEIGHTS,
     WINDOW_AFTER,
     WINDOW_BEFORE,
     _defines,
+    defined_terms,
+    defining,
     proximity_factors,
     shortest_span,
 )
@@ -48,6 +51,34 @@ def test_a_definition_defines_the_term_itself(text, term, defines):
         if text.startswith(term, at)
     ]
     assert any(_defines(window, len(term)) for window in windows) is defines
+    assert (term in defined_terms(text)) is defines  # as the PostgreSQL backend stores them
+
+
+@pytest.mark.django_db
+@pytest.mark.whoosh
+def test_the_terms_a_text_defines_are_those_the_occurrences_of_each_term_define():
+    """`defined_terms` (stored per document by the PostgreSQL backend) and `defining` (read from
+    the occurrences of one term by the Whoosh backend) find the same documents, for every term
+    some document of the corpus defines."""
+    from haystack import connections
+
+    from apps.search.storage import exact_view
+
+    backend = connections["default"].get_backend()
+    index_services.index_repair()
+
+    def compare(gen):
+        view = exact_view(gen)
+        holders: dict[str, set[int]] = {}
+        for docnum in view.docnum_of.values():
+            (text,) = view.compact_texts([docnum])
+            for term in defined_terms(text):
+                holders.setdefault(term, set()).add(docnum)
+        assert len(holders) > 100  # the corpus defines many terms
+        for term, docnums in holders.items():
+            assert set(defining(view, [term]).tolist()) == docnums, term
+
+    backend.store.read(backend.searcher, compare)
 
 
 def test_shortest_span_and_proximity():

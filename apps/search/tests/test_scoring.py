@@ -12,7 +12,7 @@ from apps.search.matching import top_order
 from apps.search.scoring import WORD_FIELD, word_scores
 from apps.search.sync import IndexChanges, index_apply
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.whoosh]
 
 WORDS = ["经营者", "应当", "消费者", "电子商务", "罚款", "不存在的词语"]
 
