@@ -57,3 +57,6 @@ class ReadPosition(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "读取位置"
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.lsn}"

@@ -10,7 +10,6 @@ from datetime import date
 from django.db import connection, connections
 
 from apps.core.replicas import read_database
-
 from apps.policies.models import Status
 
 from ..analysis import cut_words
