@@ -55,14 +55,16 @@ def site_env(workdir: Path, **extra: str) -> dict[str, str]:
 
 
 _throwaway_databases: list[str] = []
+POSTGRES_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"  # runs before the suite and CI
 
 
 def throwaway_database() -> str:
-    """The URL of a new, empty database on the suite's PostgreSQL server (DATABASE_URL's),
-    dropped when the test run ends."""
-    import psycopg  # only the PostgreSQL runs need it
+    """The URL of a new, empty database on the suite's PostgreSQL server (DATABASE_URL's, else
+    the one on 127.0.0.1:5432), dropped when the test run ends."""
+    import psycopg
 
-    server = urlparse(os.environ["DATABASE_URL"])
+    url = os.environ.get("DATABASE_URL", "")
+    server = urlparse(url if url.startswith("postgres") else POSTGRES_SERVER)
     name = f"fagui_site_{os.getpid()}_{len(_throwaway_databases)}"
     admin = server._replace(path="/postgres").geturl()
     with psycopg.connect(admin, autocommit=True) as connection:
