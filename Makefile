@@ -62,8 +62,9 @@ test-lawtext: install
 	$(PY) -m pytest -p no:django --confcutdir=lawtext -W ignore::pytest.PytestConfigWarning lawtext
 
 LOAD_SECONDS ?= 60
+LOAD_ARGS ?=
 loadtest: install bench-tools
-	$(PY) benchmarks/loadtest.py --seconds $(LOAD_SECONDS) --users 50
+	$(PY) benchmarks/loadtest.py --seconds $(LOAD_SECONDS) --users 50 $(LOAD_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

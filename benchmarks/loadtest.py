@@ -129,7 +129,24 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--corpus", nargs="*", help="law/publication files or folders")
     parser.add_argument("--workers", type=int, default=SERVE_WORKERS, help="gunicorn's")
     parser.add_argument("--json", help="also write the figures to this file")
-    return parser.parse_args()
+    parser.add_argument(
+        "--search",
+        choices=("whoosh", "postgres"),
+        default="whoosh",
+        help="the search backend: Whoosh beside SQLite (the default), or PostgreSQL holding "
+        "the records and the index (a throw-away database)",
+    )
+    parser.add_argument(
+        "--servers",
+        type=int,
+        default=1,
+        help="app servers, each with a VAR_DIR of its own as on separate hosts, the users "
+        "shared between them (more than one needs --search postgres)",
+    )
+    args = parser.parse_args()
+    if args.servers > 1 and args.search != "postgres":
+        parser.error("several servers share one index only with --search postgres")
+    return args
 
 
 def _report(figures: dict, args: argparse.Namespace) -> None:
@@ -148,6 +165,7 @@ def _report(figures: dict, args: argparse.Namespace) -> None:
             f"  {name} ({ABUSE_CONNECTIONS} connections): {abuser['requests']} requests, "
             f"answers {abuser['statuses']}, socket errors {abuser['socket_errors']}"
         )
+    print(f"{figures['servers']} server(s), search in {figures['search']}")
     print(
         f"users' p95 beside abusers: {figures['p95_change_pct']:+.1f}%; forger served "
         f"{figures['forger_served']} (limit {figures['forger_limit']}); "
@@ -159,8 +177,43 @@ def _report(figures: dict, args: argparse.Namespace) -> None:
         Path(args.json).write_text(json.dumps(figures, ensure_ascii=False, indent=2))
 
 
-def _abuse_phase(base: str, lines: list[str], rng: random.Random, users: int, **wrk) -> dict:
-    """The users' requests for `seconds` while the forger and the cache buster run beside."""
+def _users(bases: list[str], lines: list[str], users: int, **wrk) -> dict:
+    """The users' requests, shared between the servers (each its own wrk, at once); their
+    answers added up, and the slowest server's latencies."""
+    runs: dict[str, dict] = {}
+
+    def serve(number: int) -> None:
+        share = users // len(bases) + (number < users % len(bases))
+        runs[bases[number]] = run_wrk(
+            bases[number], lines, connections=share, name=f"users-{number}", **wrk
+        )
+
+    threads = [threading.Thread(target=serve, args=(n,)) for n in range(len(bases))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if len(runs) == 1:
+        return next(iter(runs.values()))
+    merged = {"requests": 0, "non_2xx_3xx": 0, "socket_errors": 0, "statuses": {}, "rps": 0.0}
+    for run in runs.values():
+        merged["requests"] += run["requests"]
+        merged["non_2xx_3xx"] += run["non_2xx_3xx"]
+        merged["socket_errors"] += run["socket_errors"]
+        merged["rps"] = round(merged["rps"] + run["rps"], 1)
+        for status, count in run["statuses"].items():
+            merged["statuses"][status] = merged["statuses"].get(status, 0) + count
+    for figure in ("p50_ms", "p95_ms", "p99_ms"):
+        merged[figure] = max(run[figure] for run in runs.values())
+    merged["per_server"] = runs
+    return merged
+
+
+def _abuse_phase(bases: list[str], lines: list[str], rng: random.Random, users: int, **wrk) -> dict:
+    """The users' requests for `seconds` while the forger and the cache buster run beside (at
+    the first server: each host counts its clients' requests in its own cache, unless
+    CACHE_URL names one they share)."""
+    base = bases[0]
     runs = {
         "forger": (forger_mix(rng), ABUSE_CONNECTIONS),
         "cache buster": (cache_buster_mix(rng), ABUSE_CONNECTIONS),
@@ -174,7 +227,7 @@ def _abuse_phase(base: str, lines: list[str], rng: random.Random, users: int, **
     threads = [threading.Thread(target=abuse, args=(name,)) for name in runs]
     for thread in threads:
         thread.start()
-    figures["users"] = run_wrk(base, lines, connections=users, **wrk)
+    figures["users"] = _users(bases, lines, users, **wrk)
     for thread in threads:
         thread.join()
     return figures
@@ -186,7 +239,7 @@ def _served(statuses: dict) -> int:
 
 def main():
     args = _arguments()
-    workdir = throwaway_django("loadtest-")
+    workdir = throwaway_django("loadtest-", search=args.search)
     from django.conf import settings
     from django.contrib.auth.models import User
     from rest_framework.authtoken.models import Token
@@ -203,33 +256,46 @@ def main():
     rng = random.Random(2026)
     lines, kinds = request_mix(rng, write_rounds=args.write_rounds)
 
-    process, base, startup = start_gunicorn(
-        "/",
-        workers=args.workers,
-        NUM_PROXIES="1",
-        API_ANON_THROTTLE=f"{ANON_LIMIT_PER_MINUTE}/minute",
-        API_USER_THROTTLE="1200/minute",
-    )
+    servers = []
+    for number in range(args.servers):
+        host = workdir / f"host-{number}"  # what a host keeps apart: caches, files, logs
+        host.mkdir()
+        servers.append(
+            start_gunicorn(
+                "/",
+                workers=args.workers,
+                VAR_DIR=str(host),
+                NUM_PROXIES="1",
+                API_ANON_THROTTLE=f"{ANON_LIMIT_PER_MINUTE}/minute",
+                API_USER_THROTTLE="1200/minute",
+            )
+        )
+    process, base, startup = servers[0]
+    bases = [server_base for _, server_base, _ in servers]
     wrk = {"seconds": args.seconds, "workdir": workdir, "token": token}
     figures = {}
     try:
-        run_wrk(base, lines, connections=args.users, **wrk | {"seconds": 3})  # warm-up
-        figures["alone"] = {"users": run_wrk(base, lines, connections=args.users, **wrk)}
+        _users(bases, lines, args.users, **wrk | {"seconds": 3})  # warm-up
+        figures["alone"] = {"users": _users(bases, lines, args.users, **wrk)}
         figures["alone"]["worker_peak_rss_mb"] = worker_peak_rss_mb(process.pid)
-        figures["beside abusers"] = _abuse_phase(base, lines, rng, args.users, **wrk)
+        figures["beside abusers"] = _abuse_phase(bases, lines, rng, args.users, **wrk)
         figures["beside abusers"]["worker_peak_rss_mb"] = worker_peak_rss_mb(process.pid)
         # Every version's record (versions=all): the database count is of records. Requests
         # wrk left in flight when it stopped still commit for a moment: compared once settled.
+        # Each server must find what the database holds.
         marked_query = "/api/v1/search/?versions=all&type=clause&q=%22" + quote(EDIT_MARK) + "%22"
         for _ in range(20):
             marked = Clause.objects.filter(text__endswith=EDIT_MARK).count()
-            with urllib.request.urlopen(base + marked_query) as r:
-                still_marked = json.load(r)["count"]
-            if still_marked == marked:
+            still_marked = []
+            for server_base in bases:
+                with urllib.request.urlopen(server_base + marked_query) as r:
+                    still_marked.append(json.load(r)["count"])
+            if set(still_marked) == {marked}:
                 break
             time.sleep(0.5)
     finally:
-        stop_gunicorn(process)
+        for server_process, _, _ in servers:
+            stop_gunicorn(server_process)
     drift = index_check()
     alone, beside = figures["alone"]["users"], figures["beside abusers"]["users"]
     forger = figures["beside abusers"]["forger"]
@@ -243,7 +309,9 @@ def main():
         "forger_limit": ANON_LIMIT_PER_MINUTE * math.ceil(args.seconds / 60),
         "index_drift": len(drift.missing) + len(drift.stale) + len(drift.orphaned),
         "clauses_left_edited": marked,
-        "search_agrees": still_marked == marked,
+        "search_agrees": set(still_marked) == {marked},
+        "servers": args.servers,
+        "search": args.search,
         "search_count": still_marked,
     }
     _report(figures, args)

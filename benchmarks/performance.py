@@ -11,6 +11,14 @@ class, beside the naive set-up's on the same queries; then gunicorn with 2 worke
 the search API (the same query set), a clause page and a regulation page; the workers' peak RSS,
 the start-up time to a first answered search and the index size on disk. Prints a table and JSON.
 
+    .venv/bin/python benchmarks/performance.py --corpus ../shared/corpus/laws-full --search postgres
+
+also measures the PostgreSQL search backend (SEARCH_URL=postgres:) in a child process, on a
+throw-away database of BENCH_POSTGRES_URL's server (default: the one on 127.0.0.1:5432):
+ingestion and rebuild, the index's size, the selector over the same query set (beside the
+Whoosh default's and the naive set-up's figures), and the search API on two servers of 2
+workers each, each with its own VAR_DIR as on two hosts.
+
     .venv/bin/python benchmarks/performance.py --scales 0.25 0.5 1 [--corpus PATH ...] \
         [--plot benchmarks/scale.png] [--json benchmarks/scale.json]
 
@@ -25,7 +33,9 @@ import json
 import os
 import random
 import shutil
+import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
@@ -133,7 +143,7 @@ def measure_selector(queries, naive, repeats: int) -> dict:
             started = time.perf_counter()
             search_documents(**arguments)  # the same search again: answered from the cache
             repeated.append(time.perf_counter() - started)
-            if arguments["query"]:  # the naive set-up has no facets to browse without a query
+            if naive is not None and arguments["query"]:  # no facets to browse in the naive set-up
                 started = time.perf_counter()
                 naive.search(arguments["query"], limit=arguments["page_size"])
                 base[query_class].append(time.perf_counter() - started)
@@ -143,8 +153,9 @@ def measure_selector(queries, naive, repeats: int) -> dict:
                 engine[query_class].append(time.perf_counter() - started)
     figures = {"all": percentiles([t for times in ours.values() for t in times])}
     figures["repeated"] = percentiles(repeated)
-    figures["naive.all"] = percentiles([t for times in base.values() for t in times])
-    figures["engine.all"] = percentiles([t for times in engine.values() for t in times])
+    if naive is not None:
+        figures["naive.all"] = percentiles([t for times in base.values() for t in times])
+        figures["engine.all"] = percentiles([t for times in engine.values() for t in times])
     for query_class in CLASSES:
         figures[query_class] = percentiles(ours[query_class])
         if base[query_class]:
@@ -198,6 +209,106 @@ def measure_http(queries, pages, duration: int, connections: int, workdir: Path)
     return figures
 
 
+def measure_http_servers(queries, duration: int, connections: int, workdir: Path) -> dict:
+    """The search API on two servers of 2 workers each (each its own VAR_DIR, as two hosts),
+    the connections shared between them, wrk on each at once: requests added up."""
+    search_paths = [
+        "/api/v1/search/?" + urlencode({k: v for k, v in params.items() if v})
+        for _, params in queries
+    ]
+    lines = [f"GET\t{path}" for path in search_paths]
+    servers = []
+    try:
+        for number in range(2):
+            host = workdir / f"host-{number}"
+            host.mkdir(exist_ok=True)
+            servers.append(start_gunicorn(search_paths[0], workers=2, VAR_DIR=str(host)))
+        runs = {}
+
+        def load(number: int, seconds: int) -> None:
+            runs[number] = run_wrk(
+                servers[number][1], lines, seconds=seconds, name=f"server-{number}",
+                connections=max(1, connections // 2), workdir=workdir,
+            )  # fmt: skip
+
+        for seconds in (2, duration):  # a warm-up, then the measure
+            threads = [threading.Thread(target=load, args=(n, seconds)) for n in range(2)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+        return {
+            "servers": 2,
+            "workers_each": 2,
+            "rps": round(sum(r["rps"] for r in runs.values()), 1),
+            "p50_ms": max(r["p50_ms"] for r in runs.values()),
+            "p95_ms": max(r["p95_ms"] for r in runs.values()),
+            "p99_ms": max(r["p99_ms"] for r in runs.values()),
+            "errors": sum(r["non_2xx_3xx"] + r["socket_errors"] for r in runs.values()),
+            "worker_peak_rss_mb": max(worker_peak_rss_mb(p.pid) for p, _, _ in servers),
+        }
+    finally:
+        for process, _, _ in servers:
+            stop_gunicorn(process)
+
+
+def postgres_run(args) -> dict:
+    """The PostgreSQL search backend on its own database (a child process: Django is set up
+    once per process): ingestion, rebuild, index size, the selector, two servers' search API."""
+    workdir = throwaway_django(
+        "performance-", reuse=Path(args.reuse) if args.reuse else None, search="postgres"
+    )
+    from django.db import connection
+
+    figures = {"ingest": None, "rebuild": None}
+    if not args.reuse:
+        figures["ingest"] = measure_ingest(corpus_paths(args))
+        print(f"postgres ingested: {figures['ingest']}", flush=True)
+        figures["rebuild"] = measure_rebuild()
+        print(f"postgres rebuilt: {figures['rebuild']}", flush=True)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_total_relation_size('search_entry'), pg_indexes_size('search_entry'),"
+            " (SELECT count(*) FROM search_entry)"
+        )
+        total, indexes, rows = cursor.fetchone()
+    figures["index_mb"] = round(total / 2**20, 1)
+    figures["index_indexes_mb"] = round(indexes / 2**20, 1)
+    figures["index_rows"] = rows
+    queries = read_queries()
+    figures["selector"] = measure_selector(queries, None, args.repeats)
+    figures["http"] = None
+    if not args.no_http:
+        figures["http"] = measure_http_servers(queries, args.duration, args.connections, workdir)
+    return figures
+
+
+def corpus_paths(args) -> list[Path]:
+    from django.conf import settings
+
+    if args.file_list:
+        return [Path(p) for p in Path(args.file_list).read_text().splitlines() if p]
+    return [Path(p) for p in args.corpus] if args.corpus else [Path(settings.CORPUS_DIR)]
+
+
+def postgres_figures(args, workdir: Path) -> dict:
+    """postgres_run in a child process; its figures."""
+    output = workdir / "postgres.json"
+    command = [sys.executable, __file__, "--postgres-run", "--json", str(output)]
+    command += ["--repeats", str(args.repeats), "--duration", str(args.duration)]
+    command += ["--connections", str(args.connections)]
+    for flag, value in (("--reuse", args.reuse), ("--file-list", args.file_list)):
+        if value:
+            command += [flag, value]
+    if args.corpus:
+        command += ["--corpus", *args.corpus]
+    if args.no_http:
+        command.append("--no-http")
+    env = os.environ | ({"BENCH_KEEP_DATABASE": "1"} if args.keep or args.reuse else {})
+    subprocess.run(command, check=True, env=env)
+    return json.loads(output.read_text())
+
+
 # ---------------------------------------------------------------- report
 
 
@@ -249,6 +360,42 @@ def print_table(figures: dict) -> None:
             )
     if figures["http"]:
         _print_http(figures["http"])
+    if figures.get("postgres"):
+        _print_postgres(figures)
+
+
+def _print_postgres(figures: dict) -> None:
+    postgres, selector = figures["postgres"], figures["selector"]
+    if postgres["ingest"]:
+        ingest, rebuild = postgres["ingest"], postgres["rebuild"]
+        print(
+            f"\nPostgreSQL search backend: ingestion {ingest['seconds']} s "
+            f"({ingest['clauses']} clauses, one transaction, index rows included); "
+            f"rebuild ({rebuild['documents']} documents, 2 processes) {rebuild['seconds']} s"
+        )
+    print(
+        f"index in PostgreSQL: {postgres['index_rows']} rows, {postgres['index_mb']} MB "
+        f"(of which indexes {postgres['index_indexes_mb']} MB)"
+    )
+    header = (
+        f"{'selector':<12}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
+        f"{'Whoosh p95':>12}{'naive p95':>11}{'≤ naive':>9}"
+    )
+    print(header + "\n" + "-" * len(header))
+    for name in ("all", *CLASSES, "repeated"):
+        ours, base = postgres["selector"][name], selector.get(f"naive.{name}")
+        line = f"{name:<12}{ours['p50_ms']:>9}{ours['p95_ms']:>9}{ours['p99_ms']:>9}"
+        line += f"{selector[name]['p95_ms']:>12}"
+        if base:
+            line += f"{base['p95_ms']:>11}{'yes' if ours['p95_ms'] <= base['p95_ms'] else 'NO':>9}"
+        print(line)
+    if postgres["http"]:
+        http = postgres["http"]
+        print(
+            f"search API on 2 servers × 2 workers: {http['rps']} req/s, p50 {http['p50_ms']} ms,"
+            f" p95 {http['p95_ms']} ms, p99 {http['p99_ms']} ms (the slower server's), "
+            f"errors {http['errors']}, worker peak RSS {http['worker_peak_rss_mb']} MB"
+        )
 
 
 def _print_http(http: dict) -> None:
@@ -291,7 +438,19 @@ def main():
         "unless --json)",
     )
     parser.add_argument("--scale-run", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--search",
+        choices=("whoosh", "postgres"),
+        default="whoosh",
+        help="postgres: also measure the PostgreSQL search backend (a throw-away database of "
+        "BENCH_POSTGRES_URL's server), beside the Whoosh default and the naive set-up",
+    )
+    parser.add_argument("--postgres-run", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.postgres_run:
+        figures = postgres_run(args)
+        Path(args.json).write_text(json.dumps(figures, ensure_ascii=False, indent=2))
+        return
     if args.scales:
         from scale import run_scales
 
@@ -308,10 +467,7 @@ def main():
     }
     figures["rebuild"] = figures["naive_build"] = None
     if not args.reuse:
-        paths = [Path(p) for p in args.corpus] if args.corpus else [Path(settings.CORPUS_DIR)]
-        if args.file_list:
-            paths = [Path(p) for p in Path(args.file_list).read_text().splitlines() if p]
-        figures["ingest"] = measure_ingest(paths)
+        figures["ingest"] = measure_ingest(corpus_paths(args))
         print(f"ingested: {figures['ingest']}", flush=True)
         figures["rebuild"] = measure_rebuild()
         print(f"rebuilt: {figures['rebuild']}", flush=True)
@@ -327,6 +483,8 @@ def main():
         pages = sample_pages(500)
         figures["http"] = measure_http(queries, pages, args.duration, args.connections, workdir)
         figures["http"] |= {"duration_s": args.duration, "connections": args.connections}
+    if args.search == "postgres":
+        figures["postgres"] = postgres_figures(args, workdir)
     print_table(figures)
     if not args.scale_run:  # a run of --scales: its figures go to the summary
         print(json.dumps(figures, ensure_ascii=False))

@@ -340,10 +340,12 @@ def test_the_search_page_is_throttled_like_the_api(client, throttle_rates):
 
 def test_past_the_time_budget_a_search_answers_with_what_it_has_and_says_so(monkeypatch):
     from apps.search import matching
+    from apps.search.postgres import matching as postgres_matching
     from apps.search.selectors import search_documents
 
     full = search_documents(query="平台 OR 消费者")
-    monkeypatch.setattr(matching, "SEARCH_BUDGET_SECONDS", -1.0)  # already past it
+    monkeypatch.setattr(matching, "SEARCH_BUDGET_SECONDS", -1.0)  # already past it (Whoosh)
+    monkeypatch.setattr(postgres_matching, "ALTERNATIVES_BUDGET_SECONDS", -1.0)  # (PostgreSQL)
     haystack.connections["default"].get_backend().clear_result_cache()
     cut = search_documents(query="平台 OR 消费者")
     assert any("「消费者」未检索" in notice for notice in cut.notices)

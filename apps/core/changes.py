@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 
 from django.db import connection
 from django.db.models import QuerySet
@@ -180,6 +180,9 @@ def cursor_parse(value: str) -> Cursor:
     return Cursor(int(match[2]), int(match[3]), int(match[1] or 0))
 
 
+MAX_OFFSET = timedelta(hours=14)  # the widest of the world's time zones (PostgreSQL: 15:59)
+
+
 def moment_parse(value: str, *, name: str) -> datetime:
     """An ISO 8601 time ('2026-12-01T08:00:00+08:00', 'Z' for UTC) or day ('2026-12-01', at
     midnight UTC); a time without its offset is UTC. Down to the millisecond: SQLite's clock,
@@ -191,7 +194,8 @@ def moment_parse(value: str, *, name: str) -> datetime:
         )
     except ValueError:
         moment = None
-    if moment is None or not 1900 <= moment.year <= 2100:
+    offset = moment.utcoffset() if moment is not None else None
+    if moment is None or not 1900 <= moment.year <= 2100 or (offset and abs(offset) > MAX_OFFSET):
         raise ApiError(
             f"{name} 应为 ISO 8601 时间（如 2026-12-01T00:00:00Z）或日期（如 2026-12-01）。",
             fields={name: ["无效的时间"]},

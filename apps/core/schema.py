@@ -82,7 +82,8 @@ PAGE_PARAMS = [int_param("page", 1, MAX_PAGE, "页码"), int_param("page_size", 
 # an offset.
 MOMENT_PATTERN = (
     r"^(19\d\d|20\d\d|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"
-    r"([T ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)?)?$"
+    r"([T ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?"
+    r"(Z|[+-](0\d|1[0-3]):?[0-5]\d|[+-]14:?00)?)?$"  # offsets as far as the world's: ±14:00
 )
 MOMENT = {"type": "string", "pattern": MOMENT_PATTERN}
 

@@ -155,7 +155,7 @@ class PostgresSearchBackend(BaseSearchBackend):
         return {
             "results": self._page(found, start_offset, end_offset, result_class),
             "hits": found.count,
-            "skipped": (),
+            "skipped": found.skipped,
             "facets": {"fields": dict(found.facets), "dates": {}, "queries": {}},
             "spelling_suggestion": None,
         }

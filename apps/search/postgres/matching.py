@@ -11,9 +11,11 @@ in force before the versions it replaced.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
+from django.db import OperationalError, transaction
+from psycopg.errors import QueryCanceled
 
 from .. import ranking
 from ..analysis import cut_words
@@ -47,6 +49,9 @@ FILTER_COLUMNS = {
 }
 FACET_COLUMNS = FILTER_COLUMNS | {"issuer": "issuers"}
 SORT_COLUMNS = {"date": "date"}
+# A query's further alternatives may take this long, the whole statement included (the Whoosh
+# backend gives their lookups matching.SEARCH_BUDGET_SECONDS).
+ALTERNATIVES_BUDGET_SECONDS = 1.0
 DAY_COLUMNS = {"date", "valid_from"}
 
 
@@ -59,6 +64,7 @@ class Found:
     versions: dict[int, int]
     count: int
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    skipped: tuple[str, ...] = ()  # alternatives not looked up: the time budget ran out
 
 
 class _Sql:
@@ -117,7 +123,40 @@ def run(
     scope: VersionScope,
     narrowing: Narrowing,
 ) -> Found:
-    """The matches of a query: ranked up to `limit` (0: counted and faceted only)."""
+    """The matches of a query: ranked up to `limit` (0: counted and faceted only).
+
+    A query with alternatives (平台 OR 消费者) has ALTERNATIVES_BUDGET_SECONDS: past it, the
+    statement is cancelled and run again with the first alternative of each group only, and
+    the others are named in `skipped` (as the Whoosh backend does past its budget)."""
+    arguments = (state, filters, sortedby, reverse, limit, facets, scope, narrowing)
+    further = [term.text for group in parsed.must for term in group[1:]]
+    if not further:
+        return _run(parsed, *arguments)
+    if ALTERNATIVES_BUDGET_SECONDS > 0:
+        try:
+            return _run(parsed, *arguments, budget=ALTERNATIVES_BUDGET_SECONDS)
+        except OperationalError as error:  # Django's, around psycopg's
+            if not isinstance(error.__cause__, QueryCanceled):
+                raise
+    first_only = replace(parsed, must=[group[:1] for group in parsed.must])
+    found = _run(first_only, *arguments)
+    found.skipped = tuple(further)
+    return found
+
+
+def _run(
+    parsed: ParsedQuery,
+    state: IndexState,
+    filters,
+    sortedby: str | None,
+    reverse: bool,
+    limit: int,
+    facets: list[str],
+    scope: VersionScope,
+    narrowing: Narrowing,
+    *,
+    budget: float | None = None,
+) -> Found:
     counting = limit == 0
     limit = 0 if counting else max(limit, KEEP_RANKED)
     if sortedby and sortedby not in SORT_COLUMNS:
@@ -152,7 +191,10 @@ def run(
         )
     statement = "WITH " + ",\n".join(ctes) + "\n" + "\nUNION ALL ".join(selects)
     found = Found([], {}, 0, {name: [] for name in facets})
-    with reading().cursor() as cursor:
+    database = reading()
+    with transaction.atomic(using=database.alias), database.cursor() as cursor:
+        if budget is not None:
+            cursor.execute("SET LOCAL statement_timeout = %s", [f"{round(budget * 1000)}ms"])
         cursor.execute(statement, sql.params)
         rows = cursor.fetchall()
     head = []
