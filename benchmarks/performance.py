@@ -260,8 +260,10 @@ def postgres_run(args) -> dict:
     )
     from django.db import connection
 
+    from apps.policies.models import Regulation
+
     figures = {"ingest": None, "rebuild": None}
-    if not args.reuse:
+    if not Regulation.objects.exists():  # a new database, or one --reuse had not kept yet
         figures["ingest"] = measure_ingest(corpus_paths(args))
         print(f"postgres ingested: {figures['ingest']}", flush=True)
         figures["rebuild"] = measure_rebuild()

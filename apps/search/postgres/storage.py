@@ -133,6 +133,7 @@ def entries_replace(batches: Iterable[list[tuple]]) -> int:
                 for row in rows:
                     copy.write_row(row)
             written += len(rows)
+        cursor.execute(f"ANALYZE {TABLE}")  # the planner's statistics of the new rows
     stats_fold()
     return written
 
