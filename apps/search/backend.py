@@ -6,7 +6,6 @@ Only haystack's protocol is here (schema, documents in, queries out); the index 
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 
 from django.utils.encoding import force_str
@@ -22,11 +21,9 @@ from whoosh.fields import ID as WHOOSH_ID
 
 from . import matching
 from .analysis import BigramAnalyzer, WordAnalyzer
+from .narrow import narrow_filter
 from .query import parse_query
 from .storage import IndexStore, stored_stamps
-
-# field:"value", or several joined by " OR " (any of them).
-_NARROW_TERM_RE = re.compile(r'(?P<field>\w+):"(?P<value>(?:[^"\\]|\\.)*)"')
 
 
 class ChineseWhooshBackend(WhooshSearchBackend):
@@ -220,7 +217,7 @@ class ChineseWhooshBackend(WhooshSearchBackend):
         **kwargs,
     ):
         parsed = parse_query(force_str(query_string or "").replace("*", " "))
-        filters = _narrow_filter(narrow_queries, models)
+        filters = narrow_filter(narrow_queries, models)
         end_offset = end_offset if end_offset is not None else start_offset + 20
         sortedby = sort_by[0].lstrip("-") if sort_by else None
         reverse = bool(sort_by) and sort_by[0].startswith("-")
@@ -249,21 +246,6 @@ class ChineseWhooshBackend(WhooshSearchBackend):
     def clear_result_cache(self) -> None:
         """Forget cached query matches (benchmarks measure queries that are really run)."""
         self.store.caches.clear_query_matches()
-
-
-def _narrow_filter(narrow_queries, models) -> tuple[tuple[tuple[str, str], ...], ...]:
-    """Haystack's narrow queries (field:"value" [OR field:"value" …]) and models as groups of
-    (field, value): any term of a group, every group."""
-    groups = []
-    for narrow in narrow_queries or ():
-        text = force_str(narrow)
-        terms = list(_NARROW_TERM_RE.finditer(text))
-        if not terms or " OR ".join(t[0] for t in terms) != text:
-            raise ValueError(f"unsupported narrow query: {narrow!r}")
-        groups.append(tuple((t["field"], t["value"].replace('\\"', '"')) for t in terms))
-    if models:
-        groups.append(tuple((DJANGO_CT, get_model_ct(m)) for m in models))
-    return tuple(sorted(groups))
 
 
 class ChineseWhooshEngine(BaseEngine):

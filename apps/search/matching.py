@@ -188,7 +188,7 @@ def _all_hits(
     alternatives left out when the lookups ran past SEARCH_BUDGET_SECONDS."""
     deadline = time.perf_counter() + SEARCH_BUDGET_SECONDS
     skipped: list[str] = []
-    terms = [] if narrowing.titles_only else _defined_terms(parsed)
+    terms = [] if narrowing.titles_only else defined_terms_asked(parsed)
     definitions = ranking.defining(exact_view(gen), terms)
     if narrowing.defined and terms:
         definitions = np.union1d(definitions, _docnums_of(gen, narrowing.defined))
@@ -297,7 +297,7 @@ def top_order(keys: np.ndarray, docnums: np.ndarray, limit: int) -> np.ndarray:
     return np.lexsort((docnums, keys))
 
 
-def _defined_terms(parsed: ParsedQuery) -> list[str]:
+def defined_terms_asked(parsed: ParsedQuery) -> list[str]:
     """The words of the query whose definition is looked for: a query of one word (or of
     alternatives), unquoted, as typed. Among several words, where they stand together decides
     (_closest_first)."""

@@ -26,7 +26,7 @@ from haystack.utils.app_loading import haystack_get_model
 from apps.policies.models import Clause
 
 from .. import matching as whoosh_matching
-from ..backend import _narrow_filter
+from ..narrow import narrow_filter
 from ..query import parse_query
 from ..storage import SearchUnavailable
 from . import matching, storage
@@ -136,7 +136,7 @@ class PostgresSearchBackend(BaseSearchBackend):
     ):
         self.setup()
         parsed = parse_query(force_str(query_string or "").replace("*", " "))
-        filters = _narrow_filter(narrow_queries, models)
+        filters = narrow_filter(narrow_queries, models)
         end_offset = end_offset if end_offset is not None else start_offset + 20
         sortedby = sort_by[0].lstrip("-") if sort_by else None
         reverse = bool(sort_by) and sort_by[0].startswith("-")

@@ -28,7 +28,7 @@ from ..matching import (
     PINNED_STEP,
     Narrowing,
     VersionScope,
-    _defined_terms,
+    defined_terms_asked,
 )
 from ..query import ParsedQuery
 from ..scoring import K1, RERANK_DEPTH, B, bm25_with_idf
@@ -348,7 +348,7 @@ def _variant_scores(sql: _Sql, ctes: list[str], state: IndexState, needle: str) 
 def _definitions(sql: _Sql, parsed, narrowing: Narrowing) -> str:
     """The step a document that defines the query's word gains (ranking.with_definitions), as
     a term to add to the score; '' when the query asks for no definition."""
-    terms = [] if narrowing.titles_only else _defined_terms(parsed)
+    terms = [] if narrowing.titles_only else defined_terms_asked(parsed)
     needles = [compact(t) for t in terms if len(t) in ranking.DEFINED_TERM_CHARS]
     conditions = []
     if needles:
@@ -541,5 +541,3 @@ def _lineages(entries: list[int]) -> tuple[np.ndarray, np.ndarray]:
     lineage = np.array([found.get(e, (-e, False))[0] for e in entries], dtype=np.int64)
     in_force = np.array([bool(found.get(e, (0, False))[1]) for e in entries])
     return lineage, in_force
-
-
