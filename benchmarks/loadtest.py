@@ -258,13 +258,15 @@ def main():
 
     servers = []
     for number in range(args.servers):
-        host = workdir / f"host-{number}"  # what a host keeps apart: caches, files, logs
-        host.mkdir()
+        host = {}
+        if args.search == "postgres":  # what a host keeps apart: caches, files, logs
+            (workdir / f"host-{number}").mkdir()
+            host = {"VAR_DIR": str(workdir / f"host-{number}")}
         servers.append(
             start_gunicorn(
                 "/",
                 workers=args.workers,
-                VAR_DIR=str(host),
+                **host,
                 NUM_PROXIES="1",
                 API_ANON_THROTTLE=f"{ANON_LIMIT_PER_MINUTE}/minute",
                 API_USER_THROTTLE="1200/minute",
