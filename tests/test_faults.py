@@ -134,11 +134,11 @@ def test_concurrent_api_and_admin_edits_while_searching_lose_nothing(tmp_path):
                     future.result()
                 except Exception as error:  # noqa: BLE001 - collected and asserted below
                     errors.append(repr(error))
+        logs = "".join(p.read_text(errors="replace") for p in tmp_path.glob("gunicorn-*.log"))
         assert errors == []
-        assert statuses and set(statuses) == {200}
+        assert statuses and set(statuses) == {200}, logs[-5000:]
         # No index write failed on the server's side (a failed write is only logged: the
         # database write stands, and the index would lack it until check_index --repair).
-        logs = "".join(p.read_text(errors="replace") for p in tmp_path.glob("gunicorn-*.log"))
         assert "Error calling IndexSyncSignalProcessor" not in logs
 
         # No lost update: every marker is in the database and found by an exact search.

@@ -243,16 +243,31 @@ def cursor_latest() -> Cursor:
     return Cursor(last.txid, last.id, horizon().generation)
 
 
+# The oldest transaction of this database still running when the statement's snapshot was
+# taken (else the snapshot's xmax: every transaction before it has ended). Transactions of the
+# cluster's other databases never write this feed, and are left out: a long load elsewhere must
+# not hold it back. A transaction that ended between the snapshot and the reading of
+# pg_stat_activity is found in no database and counts as this one's (it only holds the feed
+# back a moment); a backend whose xid the reader may not see counts as this database's too.
+_HORIZON = (
+    "(SELECT coalesce(min(running.xid), pg_snapshot_xmax(pg_current_snapshot())::text::bigint)"
+    " FROM (SELECT xip::text::bigint AS xid FROM pg_snapshot_xip(pg_current_snapshot()) xip)"
+    " running WHERE mod(running.xid, 4294967296) NOT IN ("
+    "SELECT backend_xid::text::bigint FROM pg_stat_activity"
+    " WHERE backend_xid IS NOT NULL AND datname IS DISTINCT FROM current_database()))"
+)
+
+
 def feed_sql(vendor: str) -> str:
     """The feed's query: entries after a cursor (txid, txid, id) in feed order, at most `limit`.
 
-    On PostgreSQL only entries of transactions older than the oldest one still running are
-    served (xmin of the statement's own snapshot); a transaction also sees its own entries (a
-    test's; a request that reads the feed writes nothing)."""
+    On PostgreSQL only entries of transactions older than the oldest one of this database still
+    running are served (`_HORIZON`, from the statement's own snapshot); a transaction also sees
+    its own entries (a test's; a request that reads the feed writes nothing)."""
     settled = ""
     if vendor == "postgresql":
         settled = (
-            " AND (txid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
+            f" AND (txid < {_HORIZON}"
             " OR txid = COALESCE(pg_current_xact_id_if_assigned()::text::bigint, -1))"
         )
     return (

@@ -85,6 +85,32 @@ def test_postgresql_a_transaction_that_commits_late_is_not_passed_by_the_cursor(
         connection.close()
 
 
+def test_postgresql_a_transaction_in_another_database_does_not_hold_the_feed_back(
+    scratch_postgres,
+):
+    """Transaction ids are the cluster's: a long transaction of another database (a load, a
+    test run beside) is older than the entries committed since, and must not stop them."""
+    elsewhere = psycopg.connect("host=127.0.0.1 user=postgres dbname=postgres")
+    elsewhere.execute("SELECT pg_current_xact_id()")  # holds an id, and stays open
+    writer = psycopg.connect(scratch_postgres, autocommit=True)
+    reader = psycopg.connect(scratch_postgres, autocommit=True)
+    writer.execute("UPDATE synced SET slug = 'a3' WHERE id = 1")
+    sql = feed_sql("postgresql").replace("%s", "{}").format(0, 0, 0, 100)
+    served = reader.execute(sql).fetchall()
+    assert [(row[4], row[6]) for row in served][-1] == ("updated", "a3")
+    # A transaction of this database still holds back what committed after it began.
+    early = psycopg.connect(scratch_postgres)
+    early.execute("UPDATE synced SET slug = 'b3' WHERE id = 2")
+    writer.execute("UPDATE synced SET slug = 'a4' WHERE id = 1")
+    last = served[-1]
+    after = feed_sql("postgresql").replace("%s", "{}").format(last[1], last[1], last[0], 100)
+    assert reader.execute(after).fetchall() == []
+    early.commit()
+    assert [row[6] for row in reader.execute(after).fetchall()] == ["b3", "a4"]
+    for connection in (elsewhere, writer, reader, early):
+        connection.close()
+
+
 def test_sqlite_has_one_writer_so_ids_follow_commit_order(tmp_path):
     path = tmp_path / "changes.sqlite3"
     with sqlite3.connect(path) as setup:

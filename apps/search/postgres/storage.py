@@ -178,10 +178,12 @@ def index_state() -> IndexState:
 
 
 def stats_fold() -> None:
-    """search_stats as one row (the writes' rows summed)."""
+    """search_stats as one row (the writes' rows summed). Rows another transaction is folding
+    are skipped, not waited for: a fold never holds up a write, nor deadlocks with one."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "WITH gone AS (DELETE FROM search_stats RETURNING documents, length, words) "
+            "WITH gone AS (DELETE FROM search_stats WHERE id IN (SELECT id FROM search_stats"
+            " FOR UPDATE SKIP LOCKED) RETURNING documents, length, words) "
             "INSERT INTO search_stats (documents, length, words) "
             "SELECT sum(documents), sum(length), sum(words) FROM gone HAVING count(*) > 0"
         )
