@@ -8,6 +8,7 @@ from pathlib import Path
 import haystack
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from rest_framework.test import APIClient
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.query import Term
@@ -37,6 +38,8 @@ def test_concurrent_index_writes_and_searches_do_not_fail():
             index_apply(changes)
         except Exception as error:  # noqa: BLE001 - the test reports any failure
             errors.append(repr(error))
+        finally:
+            connection.close()  # the thread's own: the test database can be dropped after
 
     def read():
         try:
@@ -44,6 +47,8 @@ def test_concurrent_index_writes_and_searches_do_not_fail():
                 search_documents(query="经营者")
         except Exception as error:  # noqa: BLE001
             errors.append(repr(error))
+        finally:
+            connection.close()
 
     threads = [threading.Thread(target=write, args=(chunk,)) for chunk in chunks]
     threads += [threading.Thread(target=read) for _ in range(3)]
