@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import itertools
 import multiprocessing
-import threading
-from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 
 from django.core.exceptions import ImproperlyConfigured
@@ -26,12 +24,12 @@ from haystack.utils.app_loading import haystack_get_model
 from apps.policies.models import Clause
 
 from .. import matching as whoosh_matching
+from ..caches import Caches
 from ..narrow import narrow_filter
 from ..query import parse_query
 from ..storage import SearchUnavailable
 from . import matching, storage
 
-RESULT_CACHE_SIZE = 256  # queries whose matches are kept per process, per index state
 REPLACE_BATCH = 1000  # documents analysed and written at a time by a rebuild
 
 
@@ -40,8 +38,7 @@ class PostgresSearchBackend(BaseSearchBackend):
 
     def __init__(self, connection_alias, **options):
         super().__init__(connection_alias, **options)
-        self._lock = threading.Lock()
-        self._found: OrderedDict = OrderedDict()
+        self.caches = Caches()  # the Whoosh backend's: only its kept matches are used here
         self._checked = False
 
     # ------------------------------------------------------------ opening
@@ -146,12 +143,12 @@ class PostgresSearchBackend(BaseSearchBackend):
         state = storage.index_state()
         key = (state.version, repr(parsed), filters, sortedby, reverse, scope, narrowing)
         key += (tuple(facets),)
-        found = self._cached(key)
+        found = self.caches.cached_matches(key)
         if found is None or (len(found.ranked) < min(end_offset, found.count)):
             found = matching.run(
                 state, parsed, filters, sortedby, reverse, end_offset, facets, scope, narrowing
             )
-            self._keep(key, found)
+            self.caches.keep_matches(key, found)
         return {
             "results": self._page(found, start_offset, end_offset, result_class),
             "hits": found.count,
@@ -183,24 +180,10 @@ class PostgresSearchBackend(BaseSearchBackend):
                 results.append(result)
         return results
 
-    def _cached(self, key):
-        with self._lock:
-            found = self._found.get(key)
-            if found is not None:
-                self._found.move_to_end(key)
-            return found
-
-    def _keep(self, key, found) -> None:
-        with self._lock:
-            self._found[key] = found
-            while len(self._found) > RESULT_CACHE_SIZE:
-                self._found.popitem(last=False)
-
     def clear_result_cache(self) -> None:
         """Forget kept matches (benchmarks measure queries that are really run); the words'
         document frequencies stay, as the Whoosh backend's per-generation values do."""
-        with self._lock:
-            self._found.clear()
+        self.caches.clear_query_matches()
 
 
 def _batched(items: Iterable, size: int) -> Iterator[list]:
