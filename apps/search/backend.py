@@ -21,8 +21,7 @@ from whoosh.fields import ID as WHOOSH_ID
 
 from . import matching
 from .analysis import BigramAnalyzer, WordAnalyzer
-from .narrow import narrow_filter
-from .query import parse_query
+from .narrow import search_arguments
 from .storage import IndexStore, stored_stamps
 
 
@@ -216,14 +215,16 @@ class ChineseWhooshBackend(WhooshSearchBackend):
         result_class=None,
         **kwargs,
     ):
-        parsed = parse_query(force_str(query_string or "").replace("*", " "))
-        filters = narrow_filter(narrow_queries, models)
-        end_offset = end_offset if end_offset is not None else start_offset + 20
-        sortedby = sort_by[0].lstrip("-") if sort_by else None
-        reverse = bool(sort_by) and sort_by[0].startswith("-")
-
-        scope = kwargs.get("version_scope", matching.ALL_VERSIONS)
-        narrowing = kwargs.get("narrowing", matching.NOTHING_MORE)
+        asked = search_arguments(
+            query_string, sort_by, start_offset, end_offset, narrow_queries, models, kwargs
+        )
+        parsed, filters, end_offset = asked.parsed, asked.filters, asked.end_offset
+        sortedby, reverse, scope, narrowing = (
+            asked.sortedby,
+            asked.reverse,
+            asked.scope,
+            asked.narrowing,
+        )
 
         def read(gen):
             limit = end_offset  # 0: the matches and facet counts only, nothing ranked

@@ -13,7 +13,6 @@ from collections.abc import Iterable, Iterator
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
-from django.utils.encoding import force_str
 from haystack.backends import BaseEngine, BaseSearchBackend
 from haystack.backends.whoosh_backend import WhooshSearchQuery
 from haystack.exceptions import SkipDocument
@@ -23,10 +22,8 @@ from haystack.utils.app_loading import haystack_get_model
 
 from apps.policies.models import Clause
 
-from .. import matching as whoosh_matching
 from ..caches import Caches
-from ..narrow import narrow_filter
-from ..query import parse_query
+from ..narrow import search_arguments
 from ..storage import SearchUnavailable
 from . import matching, storage
 
@@ -132,13 +129,16 @@ class PostgresSearchBackend(BaseSearchBackend):
         **kwargs,
     ):
         self.setup()
-        parsed = parse_query(force_str(query_string or "").replace("*", " "))
-        filters = narrow_filter(narrow_queries, models)
-        end_offset = end_offset if end_offset is not None else start_offset + 20
-        sortedby = sort_by[0].lstrip("-") if sort_by else None
-        reverse = bool(sort_by) and sort_by[0].startswith("-")
-        scope = kwargs.get("version_scope", whoosh_matching.ALL_VERSIONS)
-        narrowing = kwargs.get("narrowing", whoosh_matching.NOTHING_MORE)
+        asked = search_arguments(
+            query_string, sort_by, start_offset, end_offset, narrow_queries, models, kwargs
+        )
+        parsed, filters, end_offset = asked.parsed, asked.filters, asked.end_offset
+        sortedby, reverse, scope, narrowing = (
+            asked.sortedby,
+            asked.reverse,
+            asked.scope,
+            asked.narrowing,
+        )
         facets = list(facets or ())
         state = storage.index_state()
         key = (state.version, repr(parsed), filters, sortedby, reverse, scope, narrowing)
