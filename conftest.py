@@ -12,19 +12,23 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from apps.ingest.services import corpus_ingest
+from apps.search.postgres.mirror import mirrors_close
 from tests.servers import gunicorn, manage, site_env
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests of the Whoosh index's own files (its segments, generations and numpy arrays) are
-    for the Whoosh backend: they run in the suite's Whoosh runs, not in the run on the
-    PostgreSQL backend, which the rest of the suite tests as it tests Whoosh."""
-    engine = settings.HAYSTACK_CONNECTIONS["default"]["ENGINE"]
-    if engine.endswith("ChineseWhooshEngine"):
-        return
-    skip = pytest.mark.skip(reason="Whoosh's index files: tested in the Whoosh runs of the suite")
+    """Tests of the Whoosh index's own files (its segments, generations and numpy arrays) run
+    in the suite's Whoosh runs; those of the PostgreSQL backend's mirror against its SQL, in the
+    run on that backend. The rest of the suite tests both backends alike."""
+    on_whoosh = settings.HAYSTACK_CONNECTIONS["default"]["ENGINE"].endswith("ChineseWhooshEngine")
+    other, reason = (
+        ("postgres_search", "the PostgreSQL backend's")
+        if on_whoosh
+        else ("whoosh", "Whoosh's index files:")
+    )
+    skip = pytest.mark.skip(reason=f"{reason} tested in the suite's run on that backend")
     for item in items:
-        if "whoosh" in item.keywords:
+        if other in item.keywords:
             item.add_marker(skip)
 
 
@@ -83,6 +87,8 @@ def django_db_setup(django_db_setup, django_db_blocker, search_index_dir):
         report = corpus_ingest(paths=settings.TEST_CORPUS_PATHS)
     failed = [(f.path, f.message) for f in report.failed]
     assert not failed, failed
+    yield
+    mirrors_close()  # the PostgreSQL backend's own connections, before the database is dropped
 
 
 @pytest.fixture(scope="session")

@@ -169,7 +169,12 @@ def _search_connection(url: str) -> dict:
                 "SEARCH_URL=postgres: keeps the index in the default database, which must be "
                 "PostgreSQL: set DATABASE_URL=postgres://… as well"
             )
-        return {"ENGINE": "apps.search.postgres.backend.PostgresSearchEngine"}
+        return {
+            "ENGINE": "apps.search.postgres.backend.PostgresSearchEngine",
+            # Each app server's processes keep a mirror of the index in memory and search it
+            # (docs/scaling.md); SEARCH_MIRROR=off runs every query in SQL instead.
+            "MIRROR": env.bool("SEARCH_MIRROR", default=True),
+        }
     raise environ.ImproperlyConfigured(
         f"SEARCH_URL not supported: {url!r} (use whoosh:///absolute/path, or postgres: for the "
         "default database; the index cannot live in another database than the records)"

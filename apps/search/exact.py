@@ -70,9 +70,20 @@ class Base:
     FILES = ("text", "starts", "grams", "bounds", "order")
 
     def __init__(self, folder: Path):
-        self.folder = folder
-        self.ids: list[str] = json.loads((folder / "ids.json").read_text(encoding="utf-8"))
-        arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r") for name in self.FILES}
+        self.folder: Path | None = folder
+        ids = json.loads((folder / "ids.json").read_text(encoding="utf-8"))
+        self._hold(ids, {n: np.load(folder / f"{n}.npy", mmap_mode="r") for n in self.FILES})
+
+    @classmethod
+    def in_memory(cls, ids: list[str], texts: list[str]) -> Base:
+        """A base kept in this process's memory, not in files (the PostgreSQL backend's mirror)."""
+        base = cls.__new__(cls)
+        base.folder = None
+        base._hold(ids, cls.arrays_of(texts))
+        return base
+
+    def _hold(self, ids: list[str], arrays: dict[str, np.ndarray]) -> None:
+        self.ids = ids
         self.text, self.starts = arrays["text"], arrays["starts"]
         self.grams, self.bounds, self.order = arrays["grams"], arrays["bounds"], arrays["order"]
         self.lengths = np.diff(self.starts) - 1  # without the separator
@@ -80,6 +91,13 @@ class Base:
     @staticmethod
     def write(folder: Path, ids: list[str], texts: list[str]) -> None:
         folder.mkdir(parents=True)
+        for name, array in Base.arrays_of(texts).items():
+            np.save(folder / f"{name}.npy", array)
+        (folder / "ids.json").write_text(json.dumps(ids, ensure_ascii=False), encoding="utf-8")
+
+    @staticmethod
+    def arrays_of(texts: list[str]) -> dict[str, np.ndarray]:
+        """The arrays of a base (see FILES) holding these compacted texts."""
         joined = "".join(text + "\x00" for text in texts)
         text = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
         starts = np.zeros(len(texts) + 1, dtype=np.int64)
@@ -95,10 +113,7 @@ class Base:
         grams, first_index = np.unique(sorted_codes, return_index=True)
         bounds = np.append(first_index, len(sorted_codes)).astype(np.int64)
         order = positions[by_code].astype(np.int32 if len(text) < 2**31 else np.int64)
-        arrays = {"text": text, "starts": starts, "grams": grams, "bounds": bounds, "order": order}
-        for name, array in arrays.items():
-            np.save(folder / f"{name}.npy", array)
-        (folder / "ids.json").write_text(json.dumps(ids, ensure_ascii=False), encoding="utf-8")
+        return {"text": text, "starts": starts, "grams": grams, "bounds": bounds, "order": order}
 
     def texts(self) -> Iterable[tuple[str, str]]:
         """(id, text) of every document, for folding a delta into a new base."""

@@ -25,7 +25,7 @@ from apps.policies.models import Clause
 from ..caches import Caches
 from ..narrow import search_arguments
 from ..storage import SearchUnavailable
-from . import matching, storage
+from . import matching, mirror, mirrored, storage
 
 REPLACE_BATCH = 1000  # documents analysed and written at a time by a rebuild
 
@@ -36,6 +36,8 @@ class PostgresSearchBackend(BaseSearchBackend):
     def __init__(self, connection_alias, **options):
         super().__init__(connection_alias, **options)
         self.caches = Caches()  # the Whoosh backend's: only its kept matches are used here
+        # Queries run on this process's mirror of the index (mirror.py), or all in SQL.
+        self.mirrored = bool(options.get("MIRROR", True))
         self._checked = False
 
     # ------------------------------------------------------------ opening
@@ -145,9 +147,12 @@ class PostgresSearchBackend(BaseSearchBackend):
         key += (tuple(facets),)
         found = self.caches.cached_matches(key)
         if found is None or (len(found.ranked) < min(end_offset, found.count)):
-            found = matching.run(
-                state, parsed, filters, sortedby, reverse, end_offset, facets, scope, narrowing
-            )
+            arguments = (parsed, filters, sortedby, reverse, end_offset, facets, scope, narrowing)
+            view = self._view(state)
+            if view is None:
+                found = matching.run(state, *arguments)
+            else:
+                found = mirrored.run(view, state, *arguments)
             self.caches.keep_matches(key, found)
         return {
             "results": self._page(found, start_offset, end_offset, result_class),
@@ -156,6 +161,16 @@ class PostgresSearchBackend(BaseSearchBackend):
             "facets": {"fields": dict(found.facets), "dates": {}, "queries": {}},
             "spelling_suggestion": None,
         }
+
+    def _view(self, state: storage.IndexState) -> mirror.View | None:
+        """The index as this search sees it, in this process's mirror; None: run it in SQL."""
+        if not self.mirrored:
+            return None
+        reading = storage.reading()
+        view = mirror.mirror_of(reading.alias).current(state.version)
+        if state.writer is None:
+            return view
+        return mirror.view_with_own_changes(view, reading)
 
     def _page(self, found, start: int, end: int, result_class) -> list:
         result_class = result_class or SearchResult

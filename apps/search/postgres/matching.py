@@ -212,7 +212,7 @@ def _run(
     found.versions = {entry: versions for _, entry, _, versions in head}
     found.ranked = [(entry, score) for _, entry, score, _ in head]
     if scored and not sortedby and found.ranked:
-        found.ranked = _ranked_again(state, parsed, found.ranked, scope, narrowing)
+        found.ranked = ranked_again(state, parsed, found.ranked, scope, narrowing)
     return found
 
 
@@ -449,9 +449,12 @@ def _collapsed(scope: VersionScope) -> str:
 # ---------------------------------------------------------------- the head, ranked again
 
 
-def _ranked_again(state: IndexState, parsed, ranked, scope: VersionScope, narrowing) -> list:
+def ranked_again(
+    state: IndexState, parsed, ranked, scope: VersionScope, narrowing, *, lineages=None
+) -> list:
     """The head re-ranked as matching._run does: jieba's words (scoring.rerank_head), the
-    words' proximity (matching._closest_first), the version in force first (in_force_first)."""
+    words' proximity (matching._closest_first), the version in force first (in_force_first).
+    `lineages`: (lineage, in force) by entry id of the ranked, when the caller has them."""
     words = (
         []
         if narrowing.titles_only
@@ -471,7 +474,11 @@ def _ranked_again(state: IndexState, parsed, ranked, scope: VersionScope, narrow
         ranked = rescored + ranked[len(head) :]
     if not scope.collapse and len(ranked) > 1:
         entries = [entry for entry, _ in ranked]
-        lineage, in_force = _lineages(entries)
+        if lineages is None:
+            lineage, in_force = _lineages(entries)
+        else:
+            lineage = np.array([lineages[0][e] for e in entries], dtype=np.int64)
+            in_force = np.array([bool(lineages[1][e]) for e in entries])
         ranked = ranking.in_force_first_of(ranked, lineage, in_force)
     return ranked
 

@@ -39,6 +39,7 @@ _UPSERT = (
     f"({', '.join('%s::tsvector' if c == 'words' else '%s' for c in COLUMNS)}) "
     f"ON CONFLICT (key) DO UPDATE SET "
     + ", ".join(f"{c} = EXCLUDED.{c}" for c in COLUMNS if c != "key")
+    + ", written = pg_current_xact_id()"  # what mirrors read to catch up (postgres/mirror.py)
 )
 
 
@@ -128,6 +129,9 @@ def entries_replace(batches: Iterable[list[tuple]]) -> int:
     with connection.cursor() as cursor:
         cursor.execute(f"LOCK TABLE {TABLE} IN EXCLUSIVE MODE")
         cursor.execute(f"DELETE FROM {TABLE}")
+        # Every mirror loads the new rows whole: the removed ones need not be listed.
+        cursor.execute("DELETE FROM search_removed")
+        cursor.execute("UPDATE search_epoch SET epoch = epoch + 1, written = pg_current_xact_id()")
         for rows in batches:
             with cursor.cursor.copy(f"COPY {TABLE} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
                 for row in rows:
@@ -152,6 +156,8 @@ class IndexState:
     documents: int
     length: int
     words: int
+    # The id of the reading transaction when it has written (its rows are not in any mirror).
+    writer: int | None = None
 
     @property
     def average_length(self) -> float:
@@ -171,10 +177,11 @@ def index_state() -> IndexState:
     with reading().cursor() as cursor:
         cursor.execute(
             "SELECT count(*), coalesce(max(id), 0), coalesce(sum(documents), 0),"
-            " coalesce(sum(length), 0), coalesce(sum(words), 0) FROM search_stats"
+            " coalesce(sum(length), 0), coalesce(sum(words), 0),"
+            " pg_current_xact_id_if_assigned()::text::bigint FROM search_stats"
         )
-        rows, newest, documents, length, words = cursor.fetchone()
-    return IndexState((rows, newest), int(documents), int(length), int(words))
+        rows, newest, documents, length, words, writer = cursor.fetchone()
+    return IndexState((rows, newest), int(documents), int(length), int(words), writer)
 
 
 def stats_fold() -> None:
