@@ -138,6 +138,13 @@ for _number, _url in enumerate(env.list("DATABASE_REPLICA_URLS", default=[])):
     DATABASES[_alias] = {**environ.Env.db_url_config(_url), "TEST": {"MIRROR": "default"}}
     DATABASE_REPLICAS.append(_alias)
 DATABASE_ROUTERS = ["apps.core.replicas.PrimaryReplicaRouter"] if DATABASE_REPLICAS else []
+# A server process keeps its PostgreSQL connections between requests (opening one per request
+# cost more than a search), checked before each request is served so a restarted server is
+# reconnected to, not failed on.
+for _database in DATABASES.values():
+    if _database["ENGINE"] == "django.db.backends.postgresql":
+        _database["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=300)
+        _database["CONN_HEALTH_CHECKS"] = True
 
 # The default cache (throttle counts, django-axes) is shared by every worker of a host: files
 # under VAR_DIR, so a limit of 120 a minute means 120, not 120 per worker. CACHE_URL=redis://…

@@ -102,16 +102,18 @@ class Base:
         text = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
         starts = np.zeros(len(texts) + 1, dtype=np.int64)
         np.cumsum([len(t) + 1 for t in texts], out=starts[1:])
-        first = text[:-1].astype(np.uint64)
-        codes = (first << SHIFT) | text[1:]
         # A bigram may end with the separator (a document's last character, for one-character
-        # queries) but never start with it.
-        positions = np.flatnonzero(first != SEPARATOR)
-        codes = codes[positions]
+        # queries) but never start with it. (Intermediate arrays are dropped as soon as they
+        # are used: the build's peak memory is tens of bytes per character.)
+        positions = np.flatnonzero(text[:-1] != SEPARATOR)
+        codes = (text[positions].astype(np.uint64) << SHIFT) | text[positions + 1]
         by_code = np.argsort(codes, kind="stable")  # positions of one bigram stay ascending
-        sorted_codes = codes[by_code]
-        grams, first_index = np.unique(sorted_codes, return_index=True)
-        bounds = np.append(first_index, len(sorted_codes)).astype(np.int64)
+        codes = codes[by_code]
+        # Where each bigram's run starts (the first code differs from the made-up one before it).
+        first_index = np.flatnonzero(np.diff(codes, prepend=codes[:1] ^ 1))
+        grams = codes[first_index]
+        del codes
+        bounds = np.append(first_index, len(by_code)).astype(np.int64)
         order = positions[by_code].astype(np.int32 if len(text) < 2**31 else np.int64)
         return {"text": text, "starts": starts, "grams": grams, "bounds": bounds, "order": order}
 

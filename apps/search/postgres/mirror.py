@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,6 +36,7 @@ READ = (
     f"CASE WHEN content_type = '{TYPE_REGULATION}' THEN title ELSE '' END"
 )
 DELTA_LIMIT = 2000  # rows changed since the copy was loaded, past which it is loaded again
+LOAD_BATCH = 2000  # rows read at a time when loading
 _NO_CODE = -1
 
 
@@ -96,6 +98,28 @@ class Columns:
             for term in row.defines:
                 self.defined.setdefault(term, []).append(at)
         self.titles = [(at, r.title) for at, r in enumerate(rows) if r.title]
+
+    @classmethod
+    def joined(cls, parts: list[Columns]) -> Columns:
+        """The columns of the parts' rows, one part after the other (coded alike)."""
+        whole = cls.__new__(cls)
+        offsets = np.cumsum([0] + [len(part.ids) for part in parts])
+        for name in ("ids", "authority", "in_force", "lengths"):
+            setattr(whole, name, np.concatenate([getattr(part, name) for part in parts]))
+        whole.keys = [key for part in parts for key in part.keys]
+        whole.numbers = {n: np.concatenate([p.numbers[n] for p in parts]) for n in NUMBERS}
+        whole.codes = {n: np.concatenate([p.codes[n] for p in parts]) for n in CODED}
+        whole.issuer_rows = np.concatenate(
+            [p.issuer_rows + at for p, at in zip(parts, offsets, strict=False)]
+        )
+        whole.issuer_codes = np.concatenate([part.issuer_codes for part in parts])
+        whole.defined = {}
+        whole.titles = []
+        for part, at in zip(parts, offsets, strict=False):
+            for term, rows in part.defined.items():
+                whole.defined.setdefault(term, []).extend(int(at) + row for row in rows)
+            whole.titles += [(int(at) + row, title) for row, title in part.titles]
+        return whole
 
 
 class View:
@@ -213,10 +237,15 @@ class Loaded:
     docnum_of: dict[str, int]
 
     @classmethod
-    def of(cls, epoch: int, rows: list[Row]) -> Loaded:
+    def of(cls, epoch: int, batches: Iterable[list[Row]]) -> Loaded:
+        """The rows read a batch at a time: only their columns and texts are kept."""
         code_of: dict[str, dict[str, int]] = {name: {} for name in (*CODED, "issuer")}
-        columns = Columns(rows, code_of)
-        base = Base.in_memory(columns.keys, [r.body for r in rows]) if rows else None
+        parts, texts = [Columns([], code_of)], []
+        for rows in batches:
+            parts.append(Columns(rows, code_of))
+            texts += [row.body for row in rows]
+        columns = Columns.joined(parts)
+        base = Base.in_memory(columns.keys, texts) if texts else None
         docnum_of = {key: at for at, key in enumerate(columns.keys)}
         return cls(epoch, base, columns, code_of, docnum_of)
 
@@ -258,7 +287,7 @@ class Mirror:
                 snapshot, epoch, rows, newest = cursor.fetchone()
                 version = (rows, newest)
                 if self.loaded is None or self.loaded.epoch != epoch:
-                    self._load(cursor, epoch, snapshot)
+                    self._load(epoch, snapshot)
                 else:
                     self._catch_up(cursor, snapshot)
         except psycopg.OperationalError as error:
@@ -266,10 +295,15 @@ class Mirror:
             raise OperationalError(str(error)) from error
         return View(self.loaded, self.delta, version)
 
-    def _load(self, cursor, epoch: int, snapshot: str) -> None:
-        cursor.execute(f"SELECT {READ} FROM {TABLE} ORDER BY id")
-        self.loaded = Loaded.of(epoch, [Row.of(r) for r in cursor.fetchall()])
+    def _load(self, epoch: int, snapshot: str) -> None:
+        self.loaded = Loaded.of(epoch, self._every_row())
         self.delta, self.snapshot = {}, snapshot
+
+    def _every_row(self) -> Iterator[list[Row]]:
+        with self._connection.cursor(name="mirror_load") as cursor:  # on the server, in batches
+            cursor.execute(f"SELECT {READ} FROM {TABLE} ORDER BY id")
+            while records := cursor.fetchmany(LOAD_BATCH):
+                yield [Row.of(record) for record in records]
 
     def _catch_up(self, cursor, snapshot: str) -> None:
         """The rows written and removed since the last read, on top of the delta."""
@@ -285,10 +319,9 @@ class Mirror:
         delta.update(dict.fromkeys(removed))
         delta.update((row.id, row) for row in written)
         if len(delta) > DELTA_LIMIT:
-            cursor.execute(f"SELECT {READ} FROM {TABLE} ORDER BY id")
-            self.loaded = Loaded.of(self.loaded.epoch, [Row.of(r) for r in cursor])
-            delta = {}
-        self.delta, self.snapshot = delta, snapshot
+            self._load(self.loaded.epoch, snapshot)
+        else:
+            self.delta, self.snapshot = delta, snapshot
 
     def _connect(self) -> psycopg.Connection:
         if self._pid != os.getpid():  # forked: the parent's connection is not this process's
