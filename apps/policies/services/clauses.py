@@ -68,10 +68,18 @@ def _refuse_taken_number(regulation: Regulation, number: int, suffix: str) -> No
         raise ApplicationError(f"{label} 已存在。", fields={"number": [f"{label} 已存在"]})
 
 
+def _one_edit_at_a_time(regulation_id: int) -> None:
+    """Wait for the other edits of this regulation's clauses: each rebuilds the regulation's
+    citations (deleting and writing the same rows), and two at once deadlocked on PostgreSQL.
+    Taken first, before any row of the edit is written (SQLite's writers are serial anyway)."""
+    list(Regulation.objects.select_for_update().filter(pk=regulation_id).values_list("pk"))
+
+
 @transaction.atomic
 def clause_create(
     *, regulation: Regulation, number: int, text: str, suffix: str = "", **fields
 ) -> Clause:
+    _one_edit_at_a_time(regulation.pk)
     _refuse_taken_number(regulation, number, suffix)
     order = _clause_position(regulation, number, suffix)
     regulation.clauses.filter(order__gte=order).update(order=F("order") + 1)
@@ -91,6 +99,7 @@ def clause_create(
 
 @transaction.atomic
 def clause_update(*, clause: Clause, **fields) -> Clause:
+    _one_edit_at_a_time(clause.regulation_id)
     number, suffix = fields.get("number", clause.number), fields.get("suffix", clause.suffix)
     if (number, suffix) != (clause.number, clause.suffix):
         _refuse_taken_number(clause.regulation, number, suffix)
@@ -105,6 +114,7 @@ def clause_update(*, clause: Clause, **fields) -> Clause:
 
 @transaction.atomic
 def clause_delete(*, clause: Clause) -> None:
+    _one_edit_at_a_time(clause.regulation_id)
     regulation = clause.regulation
     clause.delete()
     _after_clause_change(regulation)
