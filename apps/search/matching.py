@@ -10,6 +10,7 @@ selector uses.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 
@@ -221,25 +222,34 @@ def in_force_first(gen: Generation, ranked: list[tuple[int, float]]) -> list[tup
 
 
 def _within_days(gen: Generation, hits: Hits, day_ranges) -> Hits:
-    """The hits whose dates fall in every range (a document without the date falls in none)."""
-    for column, first, last in day_ranges:
-        days = _sort_keys(gen, column)[hits.docnums]
-        keep = (days >= max(first, 1)) & (days <= last)
-        hits = Hits(hits.docnums[keep], hits.scores[keep])
-    return hits
+    return within_days(hits, day_ranges, lambda name: _sort_keys(gen, name))
 
 
 def _in_scope(gen: Generation, hits: Hits, scope: VersionScope) -> tuple[Hits, np.ndarray | None]:
     """The hits of the versions in scope, and (collapsed) how many versions each stands for."""
     if scope.as_of is not None:
-        day = scope.as_of
-        starts = _sort_keys(gen, "valid_from")[hits.docnums]
-        ends = _sort_keys(gen, "valid_until")[hits.docnums]
-        keep = (starts <= day) & (day < ends)
-        hits = Hits(hits.docnums[keep], hits.scores[keep])
+        hits = valid_on(hits, scope.as_of, lambda name: _sort_keys(gen, name))
     if not scope.collapse or not len(hits.docnums):
         return hits, None
     return collapse_versions(gen, hits)
+
+
+def within_days(hits: Hits, day_ranges, column: Callable[[str], np.ndarray]) -> Hits:
+    """The hits whose dates fall in every range (a document without the date falls in none);
+    `column(name)` gives a day column per docnum (shared with the PostgreSQL mirror)."""
+    for name, first, last in day_ranges:
+        days = column(name)[hits.docnums]
+        keep = (days >= max(first, 1)) & (days <= last)
+        hits = Hits(hits.docnums[keep], hits.scores[keep])
+    return hits
+
+
+def valid_on(hits: Hits, day: int, column: Callable[[str], np.ndarray]) -> Hits:
+    """The hits of the versions valid on `day` (valid_from <= day < valid_until)."""
+    starts = column("valid_from")[hits.docnums]
+    ends = column("valid_until")[hits.docnums]
+    keep = (starts <= day) & (day < ends)
+    return Hits(hits.docnums[keep], hits.scores[keep])
 
 
 def collapse_versions(gen: Generation, hits: Hits) -> tuple[Hits, np.ndarray]:

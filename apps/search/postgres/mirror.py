@@ -25,7 +25,7 @@ from django.db import OperationalError, connections
 from ..exact import Base, count_in
 from ..scoring import NO_DOCS, NO_SCORES, Hits, bm25
 from ..search_indexes import TYPE_REGULATION
-from .storage import TABLE
+from .storage import TABLE, VERSION_COLUMNS
 
 # Columns with a value per row, kept as codes (index into their values) for filters and facets.
 CODED = ("content_type", "level", "province", "city", "status", "year", "publication")
@@ -281,8 +281,7 @@ class Mirror:
                 cursor = self._connection.cursor()
                 cursor.execute(
                     "SELECT pg_current_snapshot()::text, (SELECT epoch FROM search_epoch),"
-                    " (SELECT count(*) FROM search_stats), (SELECT coalesce(max(id), 0) FROM"
-                    " search_stats)"
+                    f" state.* FROM (SELECT {VERSION_COLUMNS} FROM search_stats) state"
                 )
                 snapshot, epoch, rows, newest = cursor.fetchone()
                 version = (rows, newest)

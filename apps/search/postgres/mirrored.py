@@ -25,6 +25,8 @@ from ..matching import (
     VersionScope,
     defined_terms_asked,
     top_order,
+    valid_on,
+    within_days,
 )
 from ..query import ParsedQuery
 from ..scoring import NO_DOCS, NO_SCORES, Hits
@@ -222,23 +224,18 @@ def _allowed(view: View, filters) -> np.ndarray:
 
 
 def _within_days(view: View, hits: Hits, day_ranges) -> Hits:
-    for column, first, last in day_ranges:
-        if column not in DAY_COLUMNS:
-            raise ValueError(f"cannot filter days by {column!r}")
-        days = view.numbers[column][hits.docnums]
-        keep = (days >= max(first, 1)) & (days <= last)
-        hits = Hits(hits.docnums[keep], hits.scores[keep])
-    return hits
+    def column(name: str) -> np.ndarray:
+        if name not in DAY_COLUMNS:
+            raise ValueError(f"cannot filter days by {name!r}")  # as the SQL path refuses it
+        return view.numbers[name]
+
+    return within_days(hits, day_ranges, column)
 
 
 def _in_scope(view: View, hits: Hits, scope: VersionScope) -> tuple[Hits, np.ndarray | None]:
     """The hits of the versions in scope, and (collapsed) how many versions each stands for."""
     if scope.as_of is not None:
-        day = scope.as_of
-        starts = view.numbers["valid_from"][hits.docnums]
-        ends = view.numbers["valid_until"][hits.docnums]
-        keep = (starts <= day) & (day < ends)
-        hits = Hits(hits.docnums[keep], hits.scores[keep])
+        hits = valid_on(hits, scope.as_of, view.numbers.__getitem__)
     if not scope.collapse or not len(hits.docnums):
         return hits, None
     return _collapsed(view, hits)

@@ -173,10 +173,14 @@ def reading():
     return connections[read_database()]
 
 
+# The index's version: it changes with every write (a row per write) and every fold (a new id).
+VERSION_COLUMNS = "count(*), coalesce(max(id), 0)"
+
+
 def index_state() -> IndexState:
     with reading().cursor() as cursor:
         cursor.execute(
-            "SELECT count(*), coalesce(max(id), 0), coalesce(sum(documents), 0),"
+            f"SELECT {VERSION_COLUMNS}, coalesce(sum(documents), 0),"
             " coalesce(sum(length), 0), coalesce(sum(words), 0),"
             " pg_current_xact_id_if_assigned()::text::bigint FROM search_stats"
         )
